@@ -1,0 +1,2 @@
+//! DevOps Simulator.
+pub use sim_core;
