@@ -43,13 +43,19 @@ pub enum Error {
 impl Error {
     /// Shorthand for [`Error::InvalidParameter`].
     pub fn invalid(name: &'static str, value: impl ToString, reason: &'static str) -> Self {
-        Error::InvalidParameter { name, value: value.to_string(), reason }
+        Error::InvalidParameter {
+            name,
+            value: value.to_string(),
+            reason,
+        }
     }
 }
 
 /// A duration string that is not of the form `250ms`, `15s` or `1h30m`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid duration {input:?}: {reason}; expected forms like \"250ms\", \"15s\" or \"1h30m\"")]
+#[error(
+    "invalid duration {input:?}: {reason}; expected forms like \"250ms\", \"15s\" or \"1h30m\""
+)]
 pub struct DurationParseError {
     /// The text that was given.
     pub input: String,

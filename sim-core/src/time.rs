@@ -243,7 +243,11 @@ fn scale_number(number: &str, scale: u64) -> Option<u64> {
     if int_part.is_empty() && frac_part.is_empty() || frac_part.contains('.') {
         return None;
     }
-    let int: u64 = if int_part.is_empty() { 0 } else { int_part.parse().ok()? };
+    let int: u64 = if int_part.is_empty() {
+        0
+    } else {
+        int_part.parse().ok()?
+    };
     let mut total = int.checked_mul(scale)?;
     let mut place = scale;
     for digit in frac_part.bytes() {
@@ -357,7 +361,17 @@ mod tests {
 
     #[test]
     fn rejects_bad_strings_saying_what_was_expected() {
-        for bad in ["", "15", "s", "1x", "1.2.3s", "-5s", "1h30", "ms5", "99999999999999999999h"] {
+        for bad in [
+            "",
+            "15",
+            "s",
+            "1x",
+            "1.2.3s",
+            "-5s",
+            "1h30",
+            "ms5",
+            "99999999999999999999h",
+        ] {
             let e = bad.parse::<SimDuration>().unwrap_err();
             assert!(e.to_string().contains("duration"), "{bad}: {e}");
         }
@@ -378,6 +392,9 @@ mod tests {
         assert_eq!(SimDuration::from_secs_f64(-1.0), SimDuration::ZERO);
         assert_eq!(SimDuration::from_secs_f64(f64::NAN), SimDuration::ZERO);
         assert_eq!(SimDuration::from_secs_f64(1e30), SimDuration::MAX);
-        assert_eq!(SimDuration::from_secs_f64(0.25), SimDuration::from_millis(250));
+        assert_eq!(
+            SimDuration::from_secs_f64(0.25),
+            SimDuration::from_millis(250)
+        );
     }
 }
