@@ -38,7 +38,9 @@ def run_hold(pending: int, events: int, seed: int) -> tuple[float, float]:
     if pending < 1 or events < 1:
         raise ValueError("--pending and --events must be at least 1")
     env = simpy.Environment()
-    rng = random.Random(seed)
+    # Streams named like the Rust side's (`SimRng::stream(seed, "hold")`); the
+    # generators differ, so the draws do too, but each run is reproducible.
+    rng = random.Random(f"{seed}/hold")
     expovariate = rng.expovariate
     timeout = env.timeout
     stop = env.event()

@@ -12,14 +12,18 @@
 //! same bucket, appends keep their order, and a redistribution moves them in
 //! order, so equal times leave in the order they came in (FIFO).
 
-/// One pending entry: when, and which slot holds the event.
+/// One pending entry: when, and which slot holds the event. Packed to 12
+/// bytes: entries are most of the queue's memory and are only ever copied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, packed(4))]
 pub(crate) struct Entry {
     pub time: u64,
     pub slot: u32,
 }
 
 const BUCKETS: usize = 65;
+/// Emptied buckets up to this capacity keep their buffer.
+const KEEP_CAPACITY: usize = 256;
 
 #[derive(Debug)]
 pub(crate) struct RadixHeap {
@@ -28,11 +32,8 @@ pub(crate) struct RadixHeap {
     /// Bucket 0 is read from `head` so that it drains in FIFO order.
     head: usize,
     buckets: [Vec<Entry>; BUCKETS],
-    /// Bit `i` set ⇔ `buckets[i]` is non-empty (bucket 0 ignored: see `head`).
+    /// Bit `b − 1` set ⇔ bucket `b ≥ 1` is non-empty (bucket 0 is tracked by `head`).
     occupied: u64,
-    /// The smallest time in the heap when bucket 0 is empty, if known; saves a
-    /// second scan when a horizon check (`peek`) is followed by a pop.
-    cached_min: Option<Entry>,
 }
 
 impl Default for RadixHeap {
@@ -42,7 +43,6 @@ impl Default for RadixHeap {
             head: 0,
             buckets: std::array::from_fn(|_| Vec::new()),
             occupied: 0,
-            cached_min: None,
         }
     }
 }
@@ -60,34 +60,39 @@ impl RadixHeap {
         if e.time < self.last {
             self.rebase(e.time);
         }
+        self.file(e);
+    }
+
+    /// Puts an entry in its bucket relative to `last`.
+    #[inline]
+    fn file(&mut self, e: Entry) {
         let b = bucket_of(e.time, self.last);
-        if b == 0 {
-            self.buckets[0].push(e);
-        } else {
-            self.buckets[b].push(e);
+        self.buckets[b].push(e);
+        if b > 0 {
             self.occupied |= 1 << (b - 1);
-            if let Some(m) = self.cached_min
-                && e.time < m.time
-            {
-                self.cached_min = Some(e);
-            }
         }
     }
 
-    /// The entry that `pop` would return, without taking it out.
+    /// The lowest non-empty bucket above bucket 0.
     #[inline]
-    pub fn peek(&mut self) -> Option<Entry> {
+    fn first_bucket(&self) -> Option<usize> {
+        (self.occupied != 0).then(|| self.occupied.trailing_zeros() as usize + 1)
+    }
+
+    /// The smallest time in bucket `b` (non-empty).
+    #[inline]
+    fn bucket_min(&self, b: usize) -> u64 {
+        self.buckets[b].iter().fold(u64::MAX, |m, e| m.min(e.time))
+    }
+
+    /// The entry that `pop` would return, without taking it out.
+    pub fn peek(&self) -> Option<Entry> {
         if self.head < self.buckets[0].len() {
             return Some(self.buckets[0][self.head]);
         }
-        if self.occupied == 0 {
-            return None;
-        }
-        if self.cached_min.is_none() {
-            let b = self.occupied.trailing_zeros() as usize + 1;
-            self.cached_min = Some(self.bucket_min(b));
-        }
-        self.cached_min
+        let b = self.first_bucket()?;
+        let min = self.bucket_min(b);
+        self.buckets[b].iter().copied().find(|e| e.time == min)
     }
 
     /// Takes out the earliest entry (FIFO among equal times).
@@ -102,39 +107,18 @@ impl RadixHeap {
         if self.head == self.buckets[0].len() {
             self.buckets[0].clear();
             self.head = 0;
-            if self.occupied == 0 {
+            let b = self.first_bucket()?;
+            let min = self.bucket_min(b);
+            if min > limit {
                 return None;
             }
-            let b = self.occupied.trailing_zeros() as usize + 1;
-            let min = match self.cached_min {
-                Some(m) => m,
-                None => self.bucket_min(b),
-            };
-            if min.time > limit {
-                self.cached_min = Some(min);
-                return None;
-            }
-            self.cached_min = None;
-            self.redistribute(b, min.time);
+            self.redistribute(b, min);
         } else if self.last > limit {
             return None;
         }
         let e = self.buckets[0][self.head];
         self.head += 1;
         Some(e)
-    }
-
-    /// The first entry with the smallest time in bucket `b` (non-empty).
-    #[inline]
-    fn bucket_min(&self, b: usize) -> Entry {
-        let bucket = &self.buckets[b];
-        let mut m = bucket[0];
-        for &e in &bucket[1..] {
-            if e.time < m.time {
-                m = e;
-            }
-        }
-        m
     }
 
     /// Empties bucket `b` into lower buckets relative to `min`, its minimum.
@@ -148,17 +132,18 @@ impl RadixHeap {
             self.buckets[0].push(e);
             return;
         }
-        let mut moving = std::mem::take(&mut self.buckets[b]);
+        let moving = std::mem::take(&mut self.buckets[b]);
         for &e in &moving {
-            let nb = bucket_of(e.time, min);
-            debug_assert!(nb < b);
-            self.buckets[nb].push(e);
-            if nb > 0 {
-                self.occupied |= 1 << (nb - 1);
-            }
+            debug_assert!(bucket_of(e.time, min) < b);
+            self.file(e);
         }
-        moving.clear();
-        self.buckets[b] = moving;
+        // Keep a small buffer for reuse, but hand back a large one: every bucket
+        // keeping its peak size would cost several entries per pending event.
+        if moving.capacity() <= KEEP_CAPACITY {
+            let mut moving = moving;
+            moving.clear();
+            self.buckets[b] = moving;
+        }
     }
 
     /// Re-files every entry relative to a new, smaller `last`. Equal times stay
@@ -172,10 +157,9 @@ impl RadixHeap {
         self.buckets[0].clear();
         self.head = 0;
         self.occupied = 0;
-        self.cached_min = None;
         self.last = new_last;
         for e in all {
-            self.push(e);
+            self.file(e);
         }
     }
 
