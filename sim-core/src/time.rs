@@ -77,8 +77,10 @@ impl SimDuration {
     /// input yields [`SimDuration::ZERO`] and values beyond the range saturate,
     /// so a sampled distribution can never move time backwards.
     pub fn from_secs_f64(s: f64) -> Self {
-        let ns = (s * NS_PER_S as f64).round();
-        if ns.is_nan() || ns <= 0.0 {
+        // Adding one half and truncating rounds to nearest for the positive
+        // values that reach the cast, without a call to `round`.
+        let ns = s * NS_PER_S as f64 + 0.5;
+        if ns.is_nan() || ns < 1.0 {
             SimDuration::ZERO
         } else if ns >= u64::MAX as f64 {
             SimDuration::MAX

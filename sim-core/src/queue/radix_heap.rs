@@ -34,6 +34,7 @@ pub(crate) struct RadixHeap {
     buckets: [Vec<Entry>; BUCKETS],
     /// Bit `b − 1` set ⇔ bucket `b ≥ 1` is non-empty (bucket 0 is tracked by `head`).
     occupied: u64,
+    len: usize,
 }
 
 impl Default for RadixHeap {
@@ -43,6 +44,7 @@ impl Default for RadixHeap {
             head: 0,
             buckets: std::array::from_fn(|_| Vec::new()),
             occupied: 0,
+            len: 0,
         }
     }
 }
@@ -53,6 +55,18 @@ fn bucket_of(time: u64, last: u64) -> usize {
 }
 
 impl RadixHeap {
+    /// An empty heap that accepts times from `last` on without rebuilding.
+    pub fn starting_at(last: u64) -> Self {
+        RadixHeap {
+            last,
+            ..Self::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
     /// Adds an entry. A time below the last one taken out is still accepted
     /// (after a `peek` past a horizon), at the price of rebuilding the heap.
     #[inline]
@@ -61,6 +75,7 @@ impl RadixHeap {
             self.rebase(e.time);
         }
         self.file(e);
+        self.len += 1;
     }
 
     /// Puts an entry in its bucket relative to `last`.
@@ -118,6 +133,7 @@ impl RadixHeap {
         }
         let e = self.buckets[0][self.head];
         self.head += 1;
+        self.len -= 1;
         Some(e)
     }
 
