@@ -14,14 +14,18 @@ test:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
 	$(CARGO) run --quiet --example mmc_queue -- --customers 50000 --replications 12
 	$(CARGO) run --quiet --example hold -- --pending 1000 --events 200000
+	$(CARGO) run --quiet -- validate scenarios/production.yaml --target production
 
-## The main job: an M/M/4 queue at 90 % load against Erlang C.
+## The main job: the built-in production scenario (an hour of ~1,000 req/s),
+## report printed and written to out/.
 run:
-	$(CARGO) run --release --example mmc_queue
+	$(CARGO) run --release -- run --out out
 
-## Criterion benchmarks, each beside its hand-written BinaryHeap twin.
+## Criterion benchmarks: the engine beside its hand-written BinaryHeap twins,
+## and an hour of the production scenario.
 bench:
 	$(CARGO) bench --bench engine
+	$(CARGO) bench --bench scenario
 
 ## The same models in SimPy and in devops-sim, side by side.
 bench-peers:

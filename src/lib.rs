@@ -1,7 +1,7 @@
 //! # DevOps Simulator
 //!
-//! The facade of the workspace: it re-exports the engine ([`sim_core`]) and,
-//! as they land, the DevOps models. Most programs need only the [`prelude`].
+//! The facade of the workspace: it re-exports the engine ([`sim_core`]) and
+//! the DevOps models ([`sim_models`]). Most programs need only the [`prelude`].
 //!
 //! ```
 //! use devops_sim::prelude::*;
@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub use sim_core;
+pub use sim_models;
 
 /// The names most simulations use.
 pub mod prelude {
@@ -34,4 +35,7 @@ pub mod prelude {
         Context, Dist, Error, EventKey, Model, Result, RunSummary, SimDuration, SimRng, SimTime,
         Simulation, StopReason,
     };
+    pub use sim_models::report::RunReport;
+    pub use sim_models::run::{build_world, run_scenario};
+    pub use sim_models::scenario::{Profile, ScenarioConfig};
 }

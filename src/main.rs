@@ -1,19 +1,191 @@
-//! The `devops-sim` command line. For now it only says what it is; `run`,
-//! `validate`, `sweep` and `export` arrive with the models that need them.
+//! The `devops-sim` command line: run a scenario and print its report, or
+//! check a scenario before it is promoted to production.
 
-use clap::Parser;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use sim_core::SimDuration;
+use sim_models::scenario::{Profile, ScenarioConfig};
 
 /// DevOps Simulator: ask "what happens if…" of a whole production stack and
 /// get a reproducible answer in seconds.
 #[derive(Parser)]
-#[command(name = "devops-sim", version, about, long_about = None)]
-struct Cli {}
+#[command(name = "devops-sim", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    let _cli = Cli::parse();
-    println!(
-        "devops-sim {}: the engine is ready; scenarios arrive with the models.",
-        env!("CARGO_PKG_VERSION")
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario (the built-in production scenario when no file is given).
+    Run {
+        /// A scenario file (.yaml, .json or .toml).
+        file: Option<PathBuf>,
+        /// Root seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Simulated time to run, e.g. `15m` or `24h` (default: the scenario's).
+        #[arg(long)]
+        duration: Option<SimDuration>,
+        /// Write report.json, metrics.csv and events.ndjson here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a scenario; with `--target production`, also list every setting
+    /// that must not be promoted without hardening. Exits 1 on any problem.
+    Validate {
+        /// The scenario file.
+        file: PathBuf,
+        /// The environment it is meant for.
+        #[arg(long, value_enum)]
+        target: Option<Target>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Target {
+    Production,
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Run {
+            file,
+            seed,
+            duration,
+            out,
+        } => run(file.as_deref(), seed, duration, out.as_deref()),
+        Command::Validate { file, target } => validate(&file, target),
+    }
+}
+
+fn load(file: Option<&Path>) -> Result<ScenarioConfig, String> {
+    match file {
+        Some(path) => ScenarioConfig::from_path(path).map_err(|e| e.to_string()),
+        None => Ok(ScenarioConfig::preset(Profile::Production)),
+    }
+}
+
+fn run(
+    file: Option<&Path>,
+    seed: Option<u64>,
+    duration: Option<SimDuration>,
+    out: Option<&Path>,
+) -> ExitCode {
+    let mut scenario = match load(file) {
+        Ok(sc) => sc,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(d) = duration {
+        if d == SimDuration::ZERO {
+            eprintln!("error: --duration: must be longer than 0s");
+            return ExitCode::from(2);
+        }
+        scenario.duration = d;
+    }
+    let seed = seed.unwrap_or(scenario.seed);
+    let bar = progress_bar();
+    let hook_bar = bar.clone();
+    let result = sim_models::run::run_scenario(&scenario, seed, move |fraction| {
+        hook_bar.set_position((fraction * 1000.0) as u64);
+        ControlFlow::Continue(())
+    });
+    bar.finish_and_clear();
+    let (report, world) = match result {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    print!("{}", report.to_table());
+    if let Some(dir) = out {
+        if let Err(e) = write_outputs(dir, &report, &world) {
+            eprintln!("error: writing to {}: {e}", dir.display());
+            return ExitCode::from(1);
+        }
+        println!(
+            "wrote report.json, metrics.csv and events.ndjson to {}",
+            dir.display()
+        );
+    }
+    if report.conservation.holds {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// A bar that appears only once a run has taken more than a second.
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(1000);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} simulating [{bar:40}] {percent}% {elapsed} (eta {eta})",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
     );
-    println!("Try `cargo run --release --example mmc_queue` or see README.md.");
+    bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    let shown = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        if !shown.is_finished() {
+            shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    });
+    bar
+}
+
+fn write_outputs(
+    dir: &Path,
+    report: &sim_models::report::RunReport,
+    world: &sim_models::world::World,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("report.json"), report.to_json() + "\n").map_err(|e| e.to_string())?;
+    let csv = std::fs::File::create(dir.join("metrics.csv")).map_err(|e| e.to_string())?;
+    world
+        .recorder()
+        .write_csv(std::io::BufWriter::new(csv))
+        .map_err(|e| e.to_string())?;
+    let log = std::fs::File::create(dir.join("events.ndjson")).map_err(|e| e.to_string())?;
+    world
+        .event_log()
+        .write_ndjson(std::io::BufWriter::new(log))
+        .map_err(|e| e.to_string())
+}
+
+fn validate(file: &Path, target: Option<Target>) -> ExitCode {
+    let scenario = match ScenarioConfig::from_path(file) {
+        Ok(sc) => sc,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(Target::Production) = target {
+        let violations = scenario.hardening_violations();
+        if !violations.is_empty() {
+            println!(
+                "{}: {} setting(s) must not be promoted to production without hardening:",
+                file.display(),
+                violations.len()
+            );
+            for v in &violations {
+                println!("  {v}");
+            }
+            return ExitCode::from(1);
+        }
+    }
+    println!("{}: valid", file.display());
+    ExitCode::SUCCESS
 }

@@ -1,0 +1,79 @@
+//! One application instance (a pod): concurrency slots, a bounded wait
+//! queue, a lifecycle (starting → up → ready, crashed) and the resource
+//! usage it accumulates.
+
+use std::collections::VecDeque;
+
+use sim_core::SimTime;
+
+use crate::request::RequestId;
+
+/// Where an instance is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// Created; the process is still starting (cold start).
+    Starting,
+    /// The process is up; not yet passed its readiness probe.
+    Up,
+    /// Passing readiness: the balancer may send it traffic.
+    Ready,
+    /// Crashed; waiting to be restarted.
+    Crashed,
+}
+
+/// An instance's state.
+#[derive(Clone, Debug)]
+pub struct Instance {
+    /// Index of the fleet region it runs in.
+    pub region: usize,
+    /// Index of the release version it runs.
+    pub version: usize,
+    /// Where it is in its life.
+    pub lifecycle: Lifecycle,
+    /// Whether the balancer routes to it. With readiness probes off this is
+    /// true from creation, even before the process is up — as in Kubernetes.
+    pub routable: bool,
+    /// Requests being served now (at most one per slot).
+    pub serving: Vec<RequestId>,
+    /// Requests waiting for a slot, oldest first.
+    pub queue: VecDeque<RequestId>,
+    /// When it was (re)created; probes count from here.
+    pub created_at: SimTime,
+    /// Restarts so far (the lifecycle generation: events of an earlier life are ignored).
+    pub restarts: u32,
+    /// Busy slot-seconds accumulated up to `last_change` (CPU time when one
+    /// slot keeps one core busy).
+    pub busy_slot_seconds: f64,
+    /// When `serving` last changed.
+    pub last_change: SimTime,
+}
+
+impl Instance {
+    /// A new instance created at `now`.
+    pub fn new(region: usize, version: usize, now: SimTime, probes_gate_traffic: bool) -> Self {
+        Instance {
+            region,
+            version,
+            lifecycle: Lifecycle::Starting,
+            routable: !probes_gate_traffic,
+            serving: Vec::new(),
+            queue: VecDeque::new(),
+            created_at: now,
+            restarts: 0,
+            busy_slot_seconds: 0.0,
+            last_change: now,
+        }
+    }
+
+    /// Requests on this instance: in service plus waiting.
+    pub fn outstanding(&self) -> usize {
+        self.serving.len() + self.queue.len()
+    }
+
+    /// Brings the busy-time integral up to `now` before `serving` changes.
+    pub fn account(&mut self, now: SimTime) {
+        self.busy_slot_seconds +=
+            self.serving.len() as f64 * (now - self.last_change).as_secs_f64();
+        self.last_change = now;
+    }
+}

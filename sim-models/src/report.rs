@@ -1,0 +1,259 @@
+//! The run report: SLOs per region and version, throughput, utilisation and
+//! the conservation counts. Every number comes from recorded counters and
+//! histograms; a section is present only for what was simulated.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use sim_core::SimTime;
+use sim_core::record::LatencySummary;
+
+use crate::scenario::ScenarioConfig;
+use crate::world::{Outcome, Totals, World};
+
+/// Service levels of one slice of traffic.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Slo {
+    /// Fleet region.
+    pub region: String,
+    /// Release version (`-`: requests refused before reaching an instance).
+    pub version: String,
+    /// Requests that ended here.
+    pub requests: u64,
+    /// Answered without error.
+    pub succeeded: u64,
+    /// Answered with an error.
+    pub failed: u64,
+    /// Not answered in time.
+    pub timed_out: u64,
+    /// Refused at once.
+    pub rejected: u64,
+    /// Succeeded ÷ ended (1 when nothing ended).
+    pub availability: f64,
+    /// 1 − availability.
+    pub error_rate: f64,
+    /// Latency of successful requests.
+    pub latency: LatencySummary,
+}
+
+/// Accounting of every request: arrivals = succeeded + failed + timed out + rejected + in flight.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Conservation {
+    /// The totals.
+    #[serde(flatten)]
+    pub totals: Totals,
+    /// Still waiting for an answer at the end.
+    pub in_flight: u64,
+    /// Whether the equation holds.
+    pub holds: bool,
+}
+
+/// Everything a run reports.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunReport {
+    /// Scenario name.
+    pub scenario: String,
+    /// Profile.
+    pub profile: String,
+    /// Root seed.
+    pub seed: u64,
+    /// Simulated time covered.
+    pub simulated: sim_core::SimDuration,
+    /// Engine events handled.
+    pub events: u64,
+    /// Successful requests per simulated second.
+    pub throughput_rps: f64,
+    /// Over all traffic.
+    pub overall: Slo,
+    /// Per fleet region and version.
+    pub slos: Vec<Slo>,
+    /// Mean CPU utilisation per fleet region (busy slots ÷ slots).
+    pub utilisation: Vec<(String, f64)>,
+    /// The conservation counts.
+    pub conservation: Conservation,
+    /// What the scenario configures but this version does not simulate yet.
+    pub not_simulated: Vec<String>,
+}
+
+fn slo(region: String, version: String, counts: [u64; 4], latency: LatencySummary) -> Slo {
+    let [succeeded, failed, timed_out, rejected] = counts;
+    let requests = counts.iter().sum();
+    let availability = if requests == 0 {
+        1.0
+    } else {
+        succeeded as f64 / requests as f64
+    };
+    Slo {
+        region,
+        version,
+        requests,
+        succeeded,
+        failed,
+        timed_out,
+        rejected,
+        availability,
+        error_rate: 1.0 - availability,
+        latency,
+    }
+}
+
+impl RunReport {
+    /// The report of a world at the end of a run.
+    pub fn new(sc: &ScenarioConfig, seed: u64, world: &World, now: SimTime, events: u64) -> Self {
+        let regions = &sc.fleet.regions;
+        let mut slos = Vec::new();
+        let mut all = [0u64; 4];
+        for (r, v, counts) in world.outcome_counts() {
+            for (a, c) in all.iter_mut().zip(counts) {
+                *a += c;
+            }
+            if counts.iter().all(|&c| c == 0) {
+                continue;
+            }
+            let (version, latency) = match v {
+                Some(v) => (sc.fleet.versions[v].name.clone(), world.latency(r, v)),
+                None => ("-".to_owned(), LatencySummary::default()),
+            };
+            slos.push(slo(regions[r].name.clone(), version, counts, latency));
+        }
+        let overall = slo("all".into(), "all".into(), all, world.overall_latency());
+        let totals = world.totals();
+        debug_assert_eq!(
+            [
+                totals.succeeded,
+                totals.failed,
+                totals.timed_out,
+                totals.rejected
+            ],
+            all,
+            "counters and totals disagree"
+        );
+        let seconds = now.as_secs_f64();
+        let mut not_simulated = vec![
+            "database".to_owned(),
+            "cache".to_owned(),
+            "alerts".to_owned(),
+            "deployment".to_owned(),
+        ];
+        if sc.fleet.autoscaling.enabled {
+            not_simulated.push("fleet.autoscaling".to_owned());
+        }
+        let flags = &sc.features;
+        for (on, name) in [
+            (flags.multi_cloud, "features.multi_cloud"),
+            (flags.ai_anomaly_detection, "features.ai_anomaly_detection"),
+            (flags.canary_auto_rollback, "features.canary_auto_rollback"),
+            (flags.distributed_postgres, "features.distributed_postgres"),
+            (flags.chaos_harness, "features.chaos_harness"),
+        ] {
+            if on {
+                not_simulated.push(name.to_owned());
+            }
+        }
+        RunReport {
+            scenario: sc.name.clone(),
+            profile: format!("{:?}", sc.profile).to_lowercase(),
+            seed,
+            simulated: now.since_start(),
+            events,
+            throughput_rps: if seconds > 0.0 {
+                totals.succeeded as f64 / seconds
+            } else {
+                0.0
+            },
+            overall,
+            slos,
+            utilisation: regions
+                .iter()
+                .enumerate()
+                .map(|(r, x)| (x.name.clone(), world.utilisation(r, now)))
+                .collect(),
+            conservation: Conservation {
+                totals,
+                in_flight: world.in_flight(),
+                holds: world.conserved(),
+            },
+            not_simulated,
+        }
+    }
+
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serializes")
+    }
+
+    /// A readable table.
+    pub fn to_table(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{} ({} profile), seed {}: {} simulated, {} events",
+            self.scenario, self.profile, self.seed, self.simulated, self.events
+        );
+        let _ = writeln!(
+            s,
+            "{:<14} {:<10} {:>11} {:>9} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10}",
+            "region",
+            "version",
+            "requests",
+            "avail %",
+            "failed",
+            "timeout",
+            "reject",
+            "p50",
+            "p95",
+            "p99"
+        );
+        for x in self.slos.iter().chain(std::iter::once(&self.overall)) {
+            let _ = writeln!(
+                s,
+                "{:<14} {:<10} {:>11} {:>9.3} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10}",
+                x.region,
+                x.version,
+                x.requests,
+                x.availability * 100.0,
+                x.failed,
+                x.timed_out,
+                x.rejected,
+                ms(x.latency.p50),
+                ms(x.latency.p95),
+                ms(x.latency.p99),
+            );
+        }
+        let _ = writeln!(s, "throughput {:.1} req/s", self.throughput_rps);
+        for (region, u) in &self.utilisation {
+            let _ = writeln!(s, "utilisation {region}: {:.1} %", u * 100.0);
+        }
+        let c = &self.conservation;
+        let _ = writeln!(
+            s,
+            "conservation: {} arrivals = {} succeeded + {} failed + {} timed out + {} rejected + {} in flight: {}",
+            c.totals.arrivals,
+            c.totals.succeeded,
+            c.totals.failed,
+            c.totals.timed_out,
+            c.totals.rejected,
+            c.in_flight,
+            if c.holds { "holds" } else { "BROKEN" }
+        );
+        if !self.not_simulated.is_empty() {
+            let _ = writeln!(
+                s,
+                "configured but not simulated yet: {}",
+                self.not_simulated.join(", ")
+            );
+        }
+        s
+    }
+}
+
+fn ms(d: sim_core::SimDuration) -> String {
+    format!("{:.1}ms", d.as_secs_f64() * 1e3)
+}
+
+impl Outcome {
+    /// Index in `Outcome::ALL`.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}

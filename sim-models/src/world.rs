@@ -1,0 +1,893 @@
+//! The `World`: every simulated component, as one `sim_core::Model`.
+//!
+//! Its event enum has one variant per component family; handlers for a
+//! family live beside its state. A request's code path reads as a straight
+//! line: `arrive` → balancer → `admit` → `start_service` → `finish_service`,
+//! with `time_out` racing it. Later hops (session store, database, OAuth)
+//! slot in between `start_service` and `finish_service`.
+
+use std::collections::VecDeque;
+
+use sim_core::record::{CounterId, EventLog, GaugeId, HistogramId, Recorder};
+use sim_core::{Context, Dist, Model, SimDuration, SimRng, SimTime};
+
+use crate::fleet::balancer::BalancerPolicy;
+use crate::fleet::instance::{Instance, Lifecycle};
+use crate::request::{Request, RequestId, Requests, Stage};
+use crate::traffic::{ArrivalProcess, RequestMix};
+
+/// Events of the traffic family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrafficEvent {
+    /// The next request of a user region arrives.
+    Arrival {
+        /// User region index.
+        region: u16,
+    },
+}
+
+/// Events of the fleet family. `life` is the instance's restart count when
+/// the event was scheduled; events from an earlier life are ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FleetEvent {
+    /// A request's service on an instance ends.
+    ServiceDone {
+        /// Instance index.
+        instance: u32,
+        /// The instance's life.
+        life: u32,
+        /// The request.
+        request: RequestId,
+    },
+    /// A request's client gives up.
+    Timeout {
+        /// The request.
+        request: RequestId,
+    },
+    /// An instance's process finished its cold start.
+    ProcessUp {
+        /// Instance index.
+        instance: u32,
+        /// The instance's life.
+        life: u32,
+    },
+    /// A readiness probe runs.
+    ReadinessProbe {
+        /// Instance index.
+        instance: u32,
+        /// The instance's life.
+        life: u32,
+        /// Consecutive successes so far.
+        successes: u32,
+    },
+    /// An instance crashes (chaos, or a bad release).
+    Crash {
+        /// Instance index.
+        instance: u32,
+    },
+    /// The kubelet restarts a crashed instance.
+    Restart {
+        /// Instance index.
+        instance: u32,
+    },
+}
+
+/// Events of the monitoring family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MonitorEvent {
+    /// Sample every gauge and counter into its time series.
+    Scrape,
+}
+
+/// Everything that can happen in the world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Traffic.
+    Traffic(TrafficEvent),
+    /// The app fleet.
+    Fleet(FleetEvent),
+    /// Monitoring.
+    Monitor(MonitorEvent),
+}
+
+impl From<TrafficEvent> for Event {
+    fn from(e: TrafficEvent) -> Self {
+        Event::Traffic(e)
+    }
+}
+impl From<FleetEvent> for Event {
+    fn from(e: FleetEvent) -> Self {
+        Event::Fleet(e)
+    }
+}
+impl From<MonitorEvent> for Event {
+    fn from(e: MonitorEvent) -> Self {
+        Event::Monitor(e)
+    }
+}
+
+/// How a request ended, from its client's point of view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Answered without error.
+    Succeeded,
+    /// Answered with a server error, or the instance was not up / crashed.
+    Failed,
+    /// Not answered within the timeout.
+    TimedOut,
+    /// Refused at once: no routable instance, or its queue was full.
+    Rejected,
+}
+
+impl Outcome {
+    /// All outcomes, in report order.
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Succeeded,
+        Outcome::Failed,
+        Outcome::TimedOut,
+        Outcome::Rejected,
+    ];
+
+    /// The label value used in metrics and reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::TimedOut => "timed_out",
+            Outcome::Rejected => "rejected",
+        }
+    }
+}
+
+/// A release's runtime behaviour.
+#[derive(Clone, Debug)]
+pub struct Version {
+    /// Its name.
+    pub name: String,
+    /// Service time in seconds for work factor 1.
+    pub service: Dist,
+    /// Probability that a served request fails.
+    pub error_rate: f64,
+}
+
+/// A request class's runtime parameters.
+#[derive(Clone, Debug)]
+pub struct Class {
+    /// Service-time multiplier.
+    pub work_factor: f64,
+    /// Bytes received per request.
+    pub request_bytes: u64,
+    /// Bytes sent per response.
+    pub response_bytes: u64,
+}
+
+/// Fixed parameters of the fleet.
+#[derive(Clone, Debug)]
+pub struct FleetParams {
+    /// Fleet region names.
+    pub regions: Vec<String>,
+    /// Concurrency slots per instance.
+    pub slots: u32,
+    /// Waiting requests allowed per instance.
+    pub queue_limit: u32,
+    /// Requests allowed to wait at a region's balancer when every instance is full.
+    pub balancer_queue_limit: u32,
+    /// Process start-up time.
+    pub cold_start: SimDuration,
+    /// Client timeout.
+    pub request_timeout: SimDuration,
+    /// Readiness probes gate traffic (`None`: probes off, routable at once).
+    pub readiness: Option<Probe>,
+    /// Delay before a crashed instance is restarted (Kubernetes' first back-off is 10 s).
+    pub restart_delay: SimDuration,
+    /// Resident memory of an idle instance.
+    pub base_memory_bytes: u64,
+    /// Extra memory per request held (serving or queued).
+    pub memory_per_request_bytes: u64,
+    /// Log volume written per request served.
+    pub log_bytes_per_request: u64,
+}
+
+/// The timing of a readiness probe.
+#[derive(Clone, Copy, Debug)]
+pub struct Probe {
+    /// Before the first probe.
+    pub initial_delay: SimDuration,
+    /// Between probes.
+    pub period: SimDuration,
+    /// Consecutive successes needed.
+    pub success_threshold: u32,
+}
+
+/// Metric handles, registered once.
+#[derive(Debug)]
+struct Metrics {
+    /// `[fleet region][version + 1 (0: none)][outcome]`.
+    outcomes: Vec<Vec<[CounterId; 4]>>,
+    /// `[fleet region][version]`.
+    latency: Vec<Vec<HistogramId>>,
+    ready: Vec<GaugeId>,
+    in_flight: Vec<GaugeId>,
+    queued: Vec<GaugeId>,
+    cpu: Vec<GaugeId>,
+    /// Per instance.
+    instance: Vec<InstanceMetrics>,
+}
+
+/// Per-instance series: CPU, memory, disk (log volume) and network.
+#[derive(Debug)]
+struct InstanceMetrics {
+    cpu: GaugeId,
+    memory: GaugeId,
+    log: CounterId,
+    receive: CounterId,
+    transmit: CounterId,
+    /// Busy slot-seconds at the previous scrape, for the CPU of the window.
+    busy_at_last_scrape: f64,
+}
+
+/// Client-side totals, kept beside the metrics for the conservation check.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Totals {
+    /// Requests that arrived.
+    pub arrivals: u64,
+    /// Answered without error.
+    pub succeeded: u64,
+    /// Answered with an error.
+    pub failed: u64,
+    /// Not answered in time.
+    pub timed_out: u64,
+    /// Refused at once.
+    pub rejected: u64,
+}
+
+/// The simulated platform.
+pub struct World {
+    pub(crate) versions: Vec<Version>,
+    pub(crate) classes: Vec<Class>,
+    pub(crate) params: FleetParams,
+    /// Fleet region serving each user region.
+    pub(crate) route: Vec<usize>,
+    pub(crate) arrivals: Vec<ArrivalProcess>,
+    pub(crate) arrival_rngs: Vec<SimRng>,
+    pub(crate) mix: RequestMix,
+    pub(crate) instances: Vec<Instance>,
+    /// Routable instances per fleet region, in index order.
+    pub(crate) routable: Vec<Vec<usize>>,
+    pub(crate) balancers: Vec<Box<dyn BalancerPolicy>>,
+    pub(crate) requests: Requests,
+    /// Timed-out requests still held by an instance.
+    pub(crate) abandoned: u64,
+    /// Requests not yet answered, per fleet region (the clients' view).
+    pub(crate) in_flight: Vec<u64>,
+    /// Requests waiting at each region's balancer for a free slot.
+    pub(crate) waiting: Vec<VecDeque<RequestId>>,
+    pub(crate) totals: Totals,
+    pub(crate) recorder: Recorder,
+    metrics: Metrics,
+    pub(crate) log: EventLog,
+    pub(crate) scrape_interval: SimDuration,
+    mix_rng: SimRng,
+    service_rng: SimRng,
+    error_rng: SimRng,
+    balancer_rng: SimRng,
+}
+
+impl World {
+    /// Assembles a world; `run.rs` builds the parts from a scenario.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        seed: u64,
+        versions: Vec<Version>,
+        classes: Vec<Class>,
+        params: FleetParams,
+        route: Vec<usize>,
+        arrivals: Vec<ArrivalProcess>,
+        user_region_names: &[String],
+        mix: RequestMix,
+        instances: Vec<Instance>,
+        balancers: Vec<Box<dyn BalancerPolicy>>,
+        log: EventLog,
+        scrape_interval: SimDuration,
+    ) -> Self {
+        let mut recorder = Recorder::new();
+        let regions = params.regions.clone();
+        let outcomes = regions
+            .iter()
+            .map(|r| {
+                std::iter::once("none")
+                    .chain(versions.iter().map(|v| v.name.as_str()))
+                    .map(|v| {
+                        Outcome::ALL.map(|o| {
+                            recorder.counter(
+                                "requests_total",
+                                &[("region", r), ("version", v), ("outcome", o.label())],
+                            )
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let latency = regions
+            .iter()
+            .map(|r| {
+                versions
+                    .iter()
+                    .map(|v| {
+                        recorder.histogram(
+                            "request_duration_seconds",
+                            &[("region", r), ("version", &v.name)],
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let per_region = |rec: &mut Recorder, name: &str| -> Vec<GaugeId> {
+            regions
+                .iter()
+                .map(|r| rec.gauge(name, &[("region", r)]))
+                .collect()
+        };
+        let ready = per_region(&mut recorder, "instances_ready");
+        let in_flight = per_region(&mut recorder, "requests_in_flight");
+        let queued = per_region(&mut recorder, "requests_queued");
+        let cpu = per_region(&mut recorder, "cpu_utilisation_ratio");
+        let instance_metrics = instances
+            .iter()
+            .enumerate()
+            .map(|(i, inst)| {
+                let name = format!("{}/{i}", regions[inst.region]);
+                let labels = [
+                    ("region", regions[inst.region].as_str()),
+                    ("instance", name.as_str()),
+                ];
+                InstanceMetrics {
+                    cpu: recorder.gauge("instance_cpu_utilisation_ratio", &labels),
+                    memory: recorder.gauge("instance_memory_bytes", &labels),
+                    log: recorder.counter("instance_log_bytes_total", &labels),
+                    receive: recorder.counter("instance_network_receive_bytes_total", &labels),
+                    transmit: recorder.counter("instance_network_transmit_bytes_total", &labels),
+                    busy_at_last_scrape: 0.0,
+                }
+            })
+            .collect();
+        let arrival_rngs = user_region_names
+            .iter()
+            .map(|n| SimRng::stream(seed, &format!("traffic/{n}")))
+            .collect();
+        let routable = vec![Vec::new(); regions.len()];
+        World {
+            versions,
+            classes,
+            params,
+            route,
+            arrivals,
+            arrival_rngs,
+            mix,
+            instances,
+            routable,
+            balancers,
+            requests: Requests::default(),
+            abandoned: 0,
+            in_flight: vec![0; regions.len()],
+            waiting: vec![VecDeque::new(); regions.len()],
+            totals: Totals::default(),
+            recorder,
+            metrics: Metrics {
+                outcomes,
+                latency,
+                ready,
+                in_flight,
+                queued,
+                cpu,
+                instance: instance_metrics,
+            },
+            log,
+            scrape_interval,
+            mix_rng: SimRng::stream(seed, "traffic/mix"),
+            service_rng: SimRng::stream(seed, "fleet/service"),
+            error_rng: SimRng::stream(seed, "fleet/errors"),
+            balancer_rng: SimRng::stream(seed, "fleet/balancer"),
+        }
+    }
+
+    /// Requests not yet answered, from the clients' point of view.
+    pub fn in_flight(&self) -> u64 {
+        let total = self.in_flight.iter().sum();
+        debug_assert_eq!(total, self.requests.in_flight() - self.abandoned);
+        total
+    }
+
+    /// The client-side totals.
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    /// Outcome counts per fleet region and version (`None`: no instance was
+    /// chosen), in the order of `Outcome::ALL`.
+    pub fn outcome_counts(&self) -> Vec<(usize, Option<usize>, [u64; 4])> {
+        let mut out = Vec::new();
+        for (r, per_version) in self.metrics.outcomes.iter().enumerate() {
+            for (v, ids) in per_version.iter().enumerate() {
+                let counts = ids.map(|id| self.recorder.counter_value(id) as u64);
+                out.push((r, v.checked_sub(1), counts));
+            }
+        }
+        out
+    }
+
+    /// Latency of successful requests served in region `r` by version `v`.
+    pub fn latency(&self, r: usize, v: usize) -> sim_core::record::LatencySummary {
+        self.recorder.quantiles(self.metrics.latency[r][v])
+    }
+
+    /// Latency of all successful requests.
+    pub fn overall_latency(&self) -> sim_core::record::LatencySummary {
+        let mut all = sim_core::record::LatencyHistogram::new();
+        for ids in &self.metrics.latency {
+            for &id in ids {
+                all.merge(self.recorder.latency(id));
+            }
+        }
+        all.summary()
+    }
+
+    /// Mean CPU utilisation (busy slots over slots) of region `r` so far.
+    pub fn utilisation(&self, r: usize, now: SimTime) -> f64 {
+        let (busy, count) =
+            self.instances
+                .iter()
+                .filter(|x| x.region == r)
+                .fold((0.0, 0.0), |(b, c), x| {
+                    let open = x.serving.len() as f64 * (now - x.last_change).as_secs_f64();
+                    (b + x.busy_slot_seconds + open, c + 1.0)
+                });
+        let capacity = count * f64::from(self.params.slots) * now.as_secs_f64();
+        if capacity > 0.0 { busy / capacity } else { 0.0 }
+    }
+
+    /// The recorded metrics.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+
+    /// The event log (empty unless the scenario is verbose).
+    pub fn event_log(&self) -> &EventLog {
+        &self.log
+    }
+
+    /// Whether every arrival is accounted for:
+    /// arrivals = succeeded + failed + timed out + rejected + in flight.
+    pub fn conserved(&self) -> bool {
+        let t = self.totals;
+        t.arrivals == t.succeeded + t.failed + t.timed_out + t.rejected + self.in_flight()
+    }
+
+    /// Records how an admitted request ended; it leaves `in_flight`.
+    fn finish(&mut self, region: usize, version: Option<usize>, outcome: Outcome) {
+        self.in_flight[region] -= 1;
+        self.count(region, version, outcome);
+    }
+
+    fn count(&mut self, region: usize, version: Option<usize>, outcome: Outcome) {
+        match outcome {
+            Outcome::Succeeded => self.totals.succeeded += 1,
+            Outcome::Failed => self.totals.failed += 1,
+            Outcome::TimedOut => self.totals.timed_out += 1,
+            Outcome::Rejected => self.totals.rejected += 1,
+        }
+        let v = version.map_or(0, |v| v + 1);
+        self.recorder
+            .inc(self.metrics.outcomes[region][v][outcome as usize]);
+    }
+
+    // ---- the request path ----------------------------------------------
+
+    fn schedule_arrival(&mut self, cx: &mut Context<'_, Event>, region: usize) {
+        let now = cx.now();
+        if let Some(t) = self.arrivals[region].next_arrival(now, &mut self.arrival_rngs[region]) {
+            let ev = TrafficEvent::Arrival {
+                region: region as u16,
+            };
+            cx.schedule_at(t, ev.into())
+                .expect("arrivals never go back in time");
+        }
+    }
+
+    /// A request arrives from user region `user_region` and goes to its
+    /// regional balancer, which picks a routable instance.
+    fn arrive(&mut self, cx: &mut Context<'_, Event>, user_region: usize) {
+        self.schedule_arrival(cx, user_region);
+        self.totals.arrivals += 1;
+        let class = self.mix.pick(&mut self.mix_rng);
+        let region = self.route[user_region];
+        let picked = self.balancers[region].pick(
+            &self.routable[region],
+            &self.instances,
+            &mut self.balancer_rng,
+        );
+        let Some(i) = picked else {
+            return self.count(region, None, Outcome::Rejected);
+        };
+        let inst = &self.instances[i];
+        let version = inst.version;
+        if !matches!(inst.lifecycle, Lifecycle::Up | Lifecycle::Ready) {
+            // Routed before the process is up (probes off): connection refused.
+            return self.count(region, Some(version), Outcome::Failed);
+        }
+        let has_slot = inst.serving.len() < self.params.slots as usize;
+        let instance_queue_full = inst.queue.len() >= self.params.queue_limit as usize;
+        let balancer_queue_full =
+            self.waiting[region].len() >= self.params.balancer_queue_limit as usize;
+        if !has_slot && instance_queue_full && balancer_queue_full {
+            return self.count(region, Some(version), Outcome::Rejected);
+        }
+        let id = self.admit(cx, region, user_region, class);
+        if has_slot {
+            self.start_service(cx, i, id);
+        } else if !instance_queue_full {
+            self.requests.get_mut(id).instance = Some(i as u32);
+            self.instances[i].queue.push_back(id);
+        } else {
+            // Every slot and instance queue is taken: wait at the balancer for
+            // the first instance of the region to free a slot.
+            self.waiting[region].push_back(id);
+        }
+    }
+
+    /// Creates the request and starts its client's timeout.
+    fn admit(
+        &mut self,
+        cx: &mut Context<'_, Event>,
+        region: usize,
+        user_region: usize,
+        class: usize,
+    ) -> RequestId {
+        let id = self.requests.insert(Request {
+            arrived: cx.now(),
+            user_region: user_region as u16,
+            region: region as u16,
+            class: class as u16,
+            instance: None,
+            stage: Stage::Queued,
+            timeout: None,
+        });
+        self.in_flight[region] += 1;
+        let timeout = FleetEvent::Timeout { request: id };
+        self.requests.get_mut(id).timeout =
+            Some(cx.schedule_in(self.params.request_timeout, timeout.into()));
+        id
+    }
+
+    fn start_service(&mut self, cx: &mut Context<'_, Event>, i: usize, id: RequestId) {
+        let inst = &mut self.instances[i];
+        inst.account(cx.now());
+        inst.serving.push(id);
+        let life = inst.restarts;
+        let version = inst.version;
+        let req = self.requests.get_mut(id);
+        req.stage = Stage::InService;
+        req.instance = Some(i as u32);
+        let class = &self.classes[req.class as usize];
+        self.recorder
+            .add(self.metrics.instance[i].receive, class.request_bytes as f64);
+        let work = class.work_factor;
+        let seconds = self.versions[version].service.sample(&mut self.service_rng) * work;
+        let done = FleetEvent::ServiceDone {
+            instance: i as u32,
+            life,
+            request: id,
+        };
+        cx.schedule_in(SimDuration::from_secs_f64(seconds), done.into());
+    }
+
+    fn finish_service(&mut self, cx: &mut Context<'_, Event>, i: usize, id: RequestId) {
+        let now = cx.now();
+        let inst = &mut self.instances[i];
+        inst.account(now);
+        let pos = inst
+            .serving
+            .iter()
+            .position(|&r| r == id)
+            .expect("served request is on its instance");
+        inst.serving.swap_remove(pos);
+        let (region, version) = (inst.region, inst.version);
+        let req = *self.requests.get(id);
+        self.requests.remove(id);
+        self.recorder.add(
+            self.metrics.instance[i].log,
+            self.params.log_bytes_per_request as f64,
+        );
+        if req.stage == Stage::Abandoned {
+            self.abandoned -= 1;
+        } else {
+            if let Some(key) = req.timeout {
+                cx.cancel(key);
+            }
+            let bytes = self.classes[req.class as usize].response_bytes;
+            self.recorder
+                .add(self.metrics.instance[i].transmit, bytes as f64);
+            let failed = self.error_rng.uniform() < self.versions[version].error_rate;
+            let outcome = if failed {
+                Outcome::Failed
+            } else {
+                Outcome::Succeeded
+            };
+            self.finish(region, Some(version), outcome);
+            if !failed {
+                self.recorder
+                    .record(self.metrics.latency[region][version], now - req.arrived);
+            }
+        }
+        self.fill_slots(cx, i);
+    }
+
+    /// Gives instance `i`'s free slots to the oldest requests still wanted:
+    /// first its own queue, then (if it takes traffic) its balancer's.
+    fn fill_slots(&mut self, cx: &mut Context<'_, Event>, i: usize) {
+        let region = self.instances[i].region;
+        while self.instances[i].serving.len() < self.params.slots as usize {
+            let next = match self.instances[i].queue.pop_front() {
+                Some(id) => id,
+                None if self.instances[i].routable => match self.waiting[region].pop_front() {
+                    Some(id) => id,
+                    None => return,
+                },
+                None => return,
+            };
+            if self.requests.get(next).stage == Stage::Abandoned {
+                self.requests.remove(next);
+                self.abandoned -= 1;
+                continue;
+            }
+            self.start_service(cx, i, next);
+        }
+    }
+
+    /// The client of request `id` gives up. The request stays where it is
+    /// (an instance may still be working on it) and is dropped when reached.
+    fn time_out(&mut self, id: RequestId) {
+        let req = self.requests.get_mut(id);
+        req.stage = Stage::Abandoned;
+        req.timeout = None;
+        let region = req.region as usize;
+        let version = req.instance.map(|i| self.instances[i as usize].version);
+        self.abandoned += 1;
+        self.finish(region, version, Outcome::TimedOut);
+    }
+
+    // ---- instance lifecycle ---------------------------------------------
+
+    /// Starts (or restarts) instance `i` now: cold start, then readiness.
+    pub(crate) fn boot(&mut self, cx: &mut Context<'_, Event>, i: usize) {
+        let now = cx.now();
+        let gated = self.params.readiness.is_some();
+        let inst = &mut self.instances[i];
+        inst.lifecycle = Lifecycle::Starting;
+        inst.created_at = now;
+        inst.last_change = now;
+        inst.routable = !gated;
+        let life = inst.restarts;
+        let up = FleetEvent::ProcessUp {
+            instance: i as u32,
+            life,
+        };
+        cx.schedule_in(self.params.cold_start, up.into());
+        if let Some(probe) = self.params.readiness {
+            let ev = FleetEvent::ReadinessProbe {
+                instance: i as u32,
+                life,
+                successes: 0,
+            };
+            cx.schedule_in(probe.initial_delay, ev.into());
+        }
+        self.refresh_routable(self.instances[i].region);
+    }
+
+    fn process_up(&mut self, cx: &mut Context<'_, Event>, i: usize) {
+        self.instances[i].lifecycle = Lifecycle::Up;
+        // With probes off it was routable already; now it can serve.
+        self.fill_slots(cx, i);
+    }
+
+    fn readiness_probe(&mut self, cx: &mut Context<'_, Event>, i: usize, successes: u32) {
+        let Some(probe) = self.params.readiness else {
+            return;
+        };
+        let inst = &mut self.instances[i];
+        let successes = if inst.lifecycle == Lifecycle::Up {
+            successes + 1
+        } else {
+            0
+        };
+        if successes >= probe.success_threshold {
+            inst.lifecycle = Lifecycle::Ready;
+            inst.routable = true;
+            let (region, life) = (inst.region, inst.restarts);
+            self.log.log(cx.now(), "instance_ready", |r| {
+                r.field("instance", i).field("life", life);
+            });
+            self.refresh_routable(region);
+            self.fill_slots(cx, i);
+        } else {
+            let ev = FleetEvent::ReadinessProbe {
+                instance: i as u32,
+                life: inst.restarts,
+                successes,
+            };
+            cx.schedule_in(probe.period, ev.into());
+        }
+    }
+
+    /// Instance `i` crashes: everything on it fails; the kubelet restarts it later.
+    pub(crate) fn crash(&mut self, cx: &mut Context<'_, Event>, i: usize) {
+        let now = cx.now();
+        let inst = &mut self.instances[i];
+        if inst.lifecycle == Lifecycle::Crashed {
+            return;
+        }
+        inst.account(now);
+        inst.lifecycle = Lifecycle::Crashed;
+        inst.routable = false;
+        inst.restarts += 1;
+        let (region, version) = (inst.region, inst.version);
+        let lost: Vec<RequestId> = inst.serving.drain(..).chain(inst.queue.drain(..)).collect();
+        for id in lost {
+            let req = *self.requests.get(id);
+            self.requests.remove(id);
+            if req.stage == Stage::Abandoned {
+                self.abandoned -= 1;
+            } else {
+                if let Some(key) = req.timeout {
+                    cx.cancel(key);
+                }
+                self.finish(region, Some(version), Outcome::Failed);
+            }
+        }
+        self.log.log(now, "instance_crashed", |r| {
+            r.field("instance", i);
+        });
+        self.refresh_routable(region);
+        cx.schedule_in(
+            self.params.restart_delay,
+            FleetEvent::Restart { instance: i as u32 }.into(),
+        );
+    }
+
+    fn refresh_routable(&mut self, region: usize) {
+        let list = &mut self.routable[region];
+        list.clear();
+        list.extend(
+            self.instances
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| x.region == region && x.routable)
+                .map(|(i, _)| i),
+        );
+    }
+
+    // ---- monitoring -----------------------------------------------------
+
+    /// Samples every series. CPU is the busy fraction of the slots over the
+    /// scrape window; memory is base plus per-request memory of what is held.
+    fn scrape(&mut self, cx: &mut Context<'_, Event>) {
+        let now = cx.now();
+        let window = self.scrape_interval.as_secs_f64();
+        let slots = f64::from(self.params.slots);
+        let regions = self.params.regions.len();
+        let (mut ready, mut queued, mut busy, mut count) = (
+            vec![0.0; regions],
+            vec![0.0; regions],
+            vec![0.0; regions],
+            vec![0.0; regions],
+        );
+        for (inst, m) in self.instances.iter_mut().zip(&mut self.metrics.instance) {
+            inst.account(now);
+            let r = inst.region;
+            let busy_in_window = inst.busy_slot_seconds - m.busy_at_last_scrape;
+            m.busy_at_last_scrape = inst.busy_slot_seconds;
+            let held = inst.outstanding() as u64;
+            let memory =
+                self.params.base_memory_bytes + held * self.params.memory_per_request_bytes;
+            let alive = inst.lifecycle != Lifecycle::Crashed;
+            let cpu = if window > 0.0 {
+                busy_in_window / (slots * window)
+            } else {
+                0.0
+            };
+            self.recorder.set(m.cpu, cpu);
+            self.recorder
+                .set(m.memory, if alive { memory as f64 } else { 0.0 });
+            count[r] += 1.0;
+            busy[r] += busy_in_window;
+            ready[r] += f64::from(u8::from(inst.lifecycle == Lifecycle::Ready));
+            queued[r] += inst.queue.len() as f64;
+        }
+        for r in 0..regions {
+            let capacity = count[r] * slots * window;
+            let cpu = if capacity > 0.0 {
+                busy[r] / capacity
+            } else {
+                0.0
+            };
+            self.recorder.set(self.metrics.ready[r], ready[r]);
+            self.recorder.set(
+                self.metrics.queued[r],
+                queued[r] + self.waiting[r].len() as f64,
+            );
+            self.recorder.set(self.metrics.cpu[r], cpu);
+            self.recorder
+                .set(self.metrics.in_flight[r], self.in_flight[r] as f64);
+        }
+        self.recorder.sample(now);
+        cx.schedule_in(self.scrape_interval, MonitorEvent::Scrape.into());
+    }
+}
+
+impl Model for World {
+    type Event = Event;
+
+    /// The fleet at time zero is already running and ready (a steady-state
+    /// platform, not a cold one); cold start applies to restarted instances.
+    fn init(&mut self, cx: &mut Context<'_, Event>) {
+        for inst in &mut self.instances {
+            inst.lifecycle = Lifecycle::Ready;
+            inst.routable = true;
+        }
+        for r in 0..self.params.regions.len() {
+            self.refresh_routable(r);
+        }
+        for r in 0..self.arrivals.len() {
+            self.schedule_arrival(cx, r);
+        }
+        cx.schedule_in(SimDuration::ZERO, MonitorEvent::Scrape.into());
+    }
+
+    fn handle(&mut self, cx: &mut Context<'_, Event>, event: Event) {
+        match event {
+            Event::Traffic(TrafficEvent::Arrival { region }) => self.arrive(cx, region as usize),
+            Event::Fleet(e) => match e {
+                FleetEvent::ServiceDone {
+                    instance,
+                    life,
+                    request,
+                } => {
+                    if self.instances[instance as usize].restarts == life {
+                        self.finish_service(cx, instance as usize, request);
+                    }
+                }
+                FleetEvent::Timeout { request } => self.time_out(request),
+                FleetEvent::ProcessUp { instance, life } => {
+                    if self.instances[instance as usize].restarts == life {
+                        self.process_up(cx, instance as usize);
+                    }
+                }
+                FleetEvent::ReadinessProbe {
+                    instance,
+                    life,
+                    successes,
+                } => {
+                    if self.instances[instance as usize].restarts == life {
+                        self.readiness_probe(cx, instance as usize, successes);
+                    }
+                }
+                FleetEvent::Crash { instance } => self.crash(cx, instance as usize),
+                FleetEvent::Restart { instance } => self.boot(cx, instance as usize),
+            },
+            Event::Monitor(MonitorEvent::Scrape) => self.scrape(cx),
+        }
+    }
+}
+
+impl std::fmt::Debug for World {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("World")
+            .field("instances", &self.instances.len())
+            .field("totals", &self.totals)
+            .field("in_flight", &self.in_flight())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod validation;
