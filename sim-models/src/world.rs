@@ -6,198 +6,23 @@
 //! with `time_out` racing it. Later hops (session store, database, OAuth)
 //! slot in between `start_service` and `finish_service`.
 
+mod event;
+mod outcome;
+mod params;
+
+pub use event::{Event, FleetEvent, MonitorEvent, TrafficEvent};
+pub use outcome::{Outcome, Totals};
+pub use params::{Class, FleetParams, Probe, Version};
+
 use std::collections::VecDeque;
 
 use sim_core::record::{CounterId, EventLog, GaugeId, HistogramId, Recorder};
-use sim_core::{Context, Dist, Model, SimDuration, SimRng, SimTime};
+use sim_core::{Context, Model, SimDuration, SimRng, SimTime};
 
 use crate::fleet::balancer::BalancerPolicy;
 use crate::fleet::instance::{Instance, Lifecycle};
 use crate::request::{Request, RequestId, Requests, Stage};
 use crate::traffic::{ArrivalProcess, RequestMix};
-
-/// Events of the traffic family.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TrafficEvent {
-    /// The next request of a user region arrives.
-    Arrival {
-        /// User region index.
-        region: u16,
-    },
-}
-
-/// Events of the fleet family. `life` is the instance's restart count when
-/// the event was scheduled; events from an earlier life are ignored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FleetEvent {
-    /// A request's service on an instance ends.
-    ServiceDone {
-        /// Instance index.
-        instance: u32,
-        /// The instance's life.
-        life: u32,
-        /// The request.
-        request: RequestId,
-    },
-    /// A request's client gives up.
-    Timeout {
-        /// The request.
-        request: RequestId,
-    },
-    /// An instance's process finished its cold start.
-    ProcessUp {
-        /// Instance index.
-        instance: u32,
-        /// The instance's life.
-        life: u32,
-    },
-    /// A readiness probe runs.
-    ReadinessProbe {
-        /// Instance index.
-        instance: u32,
-        /// The instance's life.
-        life: u32,
-        /// Consecutive successes so far.
-        successes: u32,
-    },
-    /// An instance crashes (chaos, or a bad release).
-    Crash {
-        /// Instance index.
-        instance: u32,
-    },
-    /// The kubelet restarts a crashed instance.
-    Restart {
-        /// Instance index.
-        instance: u32,
-    },
-}
-
-/// Events of the monitoring family.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MonitorEvent {
-    /// Sample every gauge and counter into its time series.
-    Scrape,
-}
-
-/// Everything that can happen in the world.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Event {
-    /// Traffic.
-    Traffic(TrafficEvent),
-    /// The app fleet.
-    Fleet(FleetEvent),
-    /// Monitoring.
-    Monitor(MonitorEvent),
-}
-
-impl From<TrafficEvent> for Event {
-    fn from(e: TrafficEvent) -> Self {
-        Event::Traffic(e)
-    }
-}
-impl From<FleetEvent> for Event {
-    fn from(e: FleetEvent) -> Self {
-        Event::Fleet(e)
-    }
-}
-impl From<MonitorEvent> for Event {
-    fn from(e: MonitorEvent) -> Self {
-        Event::Monitor(e)
-    }
-}
-
-/// How a request ended, from its client's point of view.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Outcome {
-    /// Answered without error.
-    Succeeded,
-    /// Answered with a server error, or the instance was not up / crashed.
-    Failed,
-    /// Not answered within the timeout.
-    TimedOut,
-    /// Refused at once: no routable instance, or its queue was full.
-    Rejected,
-}
-
-impl Outcome {
-    /// All outcomes, in report order.
-    pub const ALL: [Outcome; 4] = [
-        Outcome::Succeeded,
-        Outcome::Failed,
-        Outcome::TimedOut,
-        Outcome::Rejected,
-    ];
-
-    /// The label value used in metrics and reports.
-    pub fn label(self) -> &'static str {
-        match self {
-            Outcome::Succeeded => "succeeded",
-            Outcome::Failed => "failed",
-            Outcome::TimedOut => "timed_out",
-            Outcome::Rejected => "rejected",
-        }
-    }
-}
-
-/// A release's runtime behaviour.
-#[derive(Clone, Debug)]
-pub struct Version {
-    /// Its name.
-    pub name: String,
-    /// Service time in seconds for work factor 1.
-    pub service: Dist,
-    /// Probability that a served request fails.
-    pub error_rate: f64,
-}
-
-/// A request class's runtime parameters.
-#[derive(Clone, Debug)]
-pub struct Class {
-    /// Service-time multiplier.
-    pub work_factor: f64,
-    /// Bytes received per request.
-    pub request_bytes: u64,
-    /// Bytes sent per response.
-    pub response_bytes: u64,
-}
-
-/// Fixed parameters of the fleet.
-#[derive(Clone, Debug)]
-pub struct FleetParams {
-    /// Fleet region names.
-    pub regions: Vec<String>,
-    /// Concurrency slots per instance.
-    pub slots: u32,
-    /// Waiting requests allowed per instance.
-    pub queue_limit: u32,
-    /// Requests allowed to wait at a region's balancer when every instance is full.
-    pub balancer_queue_limit: u32,
-    /// Process start-up time.
-    pub cold_start: SimDuration,
-    /// Client timeout.
-    pub request_timeout: SimDuration,
-    /// Readiness probes gate traffic (`None`: probes off, routable at once).
-    pub readiness: Option<Probe>,
-    /// Delay before a crashed instance is restarted (Kubernetes' first back-off is 10 s).
-    pub restart_delay: SimDuration,
-    /// Resident memory of an idle instance.
-    pub base_memory_bytes: u64,
-    /// Extra memory per request held (serving or queued).
-    pub memory_per_request_bytes: u64,
-    /// Log volume written per request served.
-    pub log_bytes_per_request: u64,
-}
-
-/// The timing of a readiness probe.
-#[derive(Clone, Copy, Debug)]
-pub struct Probe {
-    /// Before the first probe.
-    pub initial_delay: SimDuration,
-    /// Between probes.
-    pub period: SimDuration,
-    /// Consecutive successes needed.
-    pub success_threshold: u32,
-}
 
 /// Metric handles, registered once.
 #[derive(Debug)]
@@ -224,21 +49,6 @@ struct InstanceMetrics {
     transmit: CounterId,
     /// Busy slot-seconds at the previous scrape, for the CPU of the window.
     busy_at_last_scrape: f64,
-}
-
-/// Client-side totals, kept beside the metrics for the conservation check.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Totals {
-    /// Requests that arrived.
-    pub arrivals: u64,
-    /// Answered without error.
-    pub succeeded: u64,
-    /// Answered with an error.
-    pub failed: u64,
-    /// Not answered in time.
-    pub timed_out: u64,
-    /// Refused at once.
-    pub rejected: u64,
 }
 
 /// The simulated platform.
@@ -846,35 +656,41 @@ impl Model for World {
     fn handle(&mut self, cx: &mut Context<'_, Event>, event: Event) {
         match event {
             Event::Traffic(TrafficEvent::Arrival { region }) => self.arrive(cx, region as usize),
-            Event::Fleet(e) => match e {
-                FleetEvent::ServiceDone {
-                    instance,
-                    life,
-                    request,
-                } => {
-                    if self.instances[instance as usize].restarts == life {
-                        self.finish_service(cx, instance as usize, request);
-                    }
-                }
-                FleetEvent::Timeout { request } => self.time_out(request),
-                FleetEvent::ProcessUp { instance, life } => {
-                    if self.instances[instance as usize].restarts == life {
-                        self.process_up(cx, instance as usize);
-                    }
-                }
-                FleetEvent::ReadinessProbe {
-                    instance,
-                    life,
-                    successes,
-                } => {
-                    if self.instances[instance as usize].restarts == life {
-                        self.readiness_probe(cx, instance as usize, successes);
-                    }
-                }
-                FleetEvent::Crash { instance } => self.crash(cx, instance as usize),
-                FleetEvent::Restart { instance } => self.boot(cx, instance as usize),
-            },
+            Event::Fleet(e) => self.handle_fleet(cx, e),
             Event::Monitor(MonitorEvent::Scrape) => self.scrape(cx),
+        }
+    }
+}
+
+impl World {
+    fn handle_fleet(&mut self, cx: &mut Context<'_, Event>, event: FleetEvent) {
+        // Events scheduled in an instance's earlier life (before a crash) are void.
+        let current =
+            |w: &World, instance: u32, life: u32| w.instances[instance as usize].restarts == life;
+        match event {
+            FleetEvent::ServiceDone {
+                instance,
+                life,
+                request,
+            } if current(self, instance, life) => {
+                self.finish_service(cx, instance as usize, request)
+            }
+            FleetEvent::ProcessUp { instance, life } if current(self, instance, life) => {
+                self.process_up(cx, instance as usize)
+            }
+            FleetEvent::ReadinessProbe {
+                instance,
+                life,
+                successes,
+            } if current(self, instance, life) => {
+                self.readiness_probe(cx, instance as usize, successes)
+            }
+            FleetEvent::ServiceDone { .. }
+            | FleetEvent::ProcessUp { .. }
+            | FleetEvent::ReadinessProbe { .. } => {}
+            FleetEvent::Timeout { request } => self.time_out(request),
+            FleetEvent::Crash { instance } => self.crash(cx, instance as usize),
+            FleetEvent::Restart { instance } => self.boot(cx, instance as usize),
         }
     }
 }

@@ -39,8 +39,7 @@ fn a_bad_trace_row_names_field_file_line_and_column() {
     let sc =
         ScenarioConfig::from_path(dir.join("scenario.yaml")).expect("the file itself is valid");
     let err = run_scenario(&sc, 1, |_| ControlFlow::Continue(()))
-        .err()
-        .expect("a bad row fails")
+        .expect_err("a bad row fails")
         .to_string();
     for part in [
         "workload.regions[0].pattern.file",

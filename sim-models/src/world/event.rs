@@ -1,0 +1,94 @@
+//! The world's events: one enum per component family, wrapped by [`Event`]
+//! with `From` impls so handlers match exhaustively.
+
+use crate::request::RequestId;
+
+/// Events of the traffic family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrafficEvent {
+    /// The next request of a user region arrives.
+    Arrival {
+        /// User region index.
+        region: u16,
+    },
+}
+
+/// Events of the fleet family. `life` is the instance's restart count when
+/// the event was scheduled; events from an earlier life are ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FleetEvent {
+    /// A request's service on an instance ends.
+    ServiceDone {
+        /// Instance index.
+        instance: u32,
+        /// The instance's life.
+        life: u32,
+        /// The request.
+        request: RequestId,
+    },
+    /// A request's client gives up.
+    Timeout {
+        /// The request.
+        request: RequestId,
+    },
+    /// An instance's process finished its cold start.
+    ProcessUp {
+        /// Instance index.
+        instance: u32,
+        /// The instance's life.
+        life: u32,
+    },
+    /// A readiness probe runs.
+    ReadinessProbe {
+        /// Instance index.
+        instance: u32,
+        /// The instance's life.
+        life: u32,
+        /// Consecutive successes so far.
+        successes: u32,
+    },
+    /// An instance crashes (chaos, or a bad release).
+    Crash {
+        /// Instance index.
+        instance: u32,
+    },
+    /// The kubelet restarts a crashed instance.
+    Restart {
+        /// Instance index.
+        instance: u32,
+    },
+}
+
+/// Events of the monitoring family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MonitorEvent {
+    /// Sample every gauge and counter into its time series.
+    Scrape,
+}
+
+/// Everything that can happen in the world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Traffic.
+    Traffic(TrafficEvent),
+    /// The app fleet.
+    Fleet(FleetEvent),
+    /// Monitoring.
+    Monitor(MonitorEvent),
+}
+
+impl From<TrafficEvent> for Event {
+    fn from(e: TrafficEvent) -> Self {
+        Event::Traffic(e)
+    }
+}
+impl From<FleetEvent> for Event {
+    fn from(e: FleetEvent) -> Self {
+        Event::Fleet(e)
+    }
+}
+impl From<MonitorEvent> for Event {
+    fn from(e: MonitorEvent) -> Self {
+        Event::Monitor(e)
+    }
+}
