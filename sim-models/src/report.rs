@@ -71,6 +71,8 @@ pub struct RunReport {
     pub utilisation: Vec<(String, f64)>,
     /// The conservation counts.
     pub conservation: Conservation,
+    /// Every change of a region's desired replicas (time, from → to, reason).
+    pub scaling: Vec<crate::world::ScalingAction>,
     /// What the scenario configures but this version does not simulate yet.
     pub not_simulated: Vec<String>,
 }
@@ -173,6 +175,7 @@ impl RunReport {
                 in_flight: world.in_flight(),
                 holds: world.conserved(),
             },
+            scaling: world.scaling_actions().to_vec(),
             not_simulated,
         }
     }
@@ -236,6 +239,13 @@ impl RunReport {
             c.in_flight,
             if c.holds { "holds" } else { "BROKEN" }
         );
+        for a in &self.scaling {
+            let _ = writeln!(
+                s,
+                "scaled {} at {}: {} → {} ({})",
+                a.region, a.time, a.from, a.to, a.reason
+            );
+        }
         if !self.not_simulated.is_empty() {
             let _ = writeln!(
                 s,

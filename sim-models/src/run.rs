@@ -10,7 +10,7 @@ use crate::fleet::instance::Instance;
 use crate::report::RunReport;
 use crate::scenario::{ScenarioConfig, TrafficPatternConfig};
 use crate::traffic::{ArrivalProcess, RateProfile, RequestMix, Trace};
-use crate::world::{Class, FleetParams, Probe, Version, World};
+use crate::world::{Class, FleetParams, NodePool, Probe, Version, World};
 
 /// Restart back-off after a crash: Kubernetes' first CrashLoopBackOff delay.
 const RESTART_DELAY: SimDuration = SimDuration::from_secs(10);
@@ -114,6 +114,17 @@ pub fn build_world(sc: &ScenarioConfig, seed: u64) -> Result<World, BuildError> 
         base_memory_bytes: fleet.resources.base_memory_bytes,
         memory_per_request_bytes: fleet.resources.memory_per_request_bytes,
         log_bytes_per_request: fleet.resources.log_bytes_per_request,
+        current_version: current,
+        nodes: vec![
+            NodePool {
+                ready: fleet.nodes.initial,
+                provisioning: 0,
+                pods_per_node: fleet.nodes.pods_per_node,
+                max: fleet.nodes.max,
+                provision_delay: fleet.nodes.provision_delay,
+            };
+            regions.len()
+        ],
     };
     let instances = fleet
         .regions

@@ -9,10 +9,12 @@
 mod event;
 mod outcome;
 mod params;
+mod scaling;
 
 pub use event::{Event, FleetEvent, MonitorEvent, TrafficEvent};
 pub use outcome::{Outcome, Totals};
 pub use params::{Class, FleetParams, Probe, Version};
+pub use scaling::{NodePool, ScalingAction};
 
 use std::collections::VecDeque;
 
@@ -41,7 +43,7 @@ struct Metrics {
 
 /// Per-instance series: CPU, memory, disk (log volume) and network.
 #[derive(Debug)]
-struct InstanceMetrics {
+pub(crate) struct InstanceMetrics {
     cpu: GaugeId,
     memory: GaugeId,
     log: CounterId,
@@ -49,6 +51,22 @@ struct InstanceMetrics {
     transmit: CounterId,
     /// Busy slot-seconds at the previous scrape, for the CPU of the window.
     busy_at_last_scrape: f64,
+}
+
+impl InstanceMetrics {
+    /// Registers the series of instance `i` in `region`.
+    pub(crate) fn register(recorder: &mut Recorder, region: &str, i: usize) -> Self {
+        let name = format!("{region}/{i}");
+        let labels = [("region", region), ("instance", name.as_str())];
+        InstanceMetrics {
+            cpu: recorder.gauge("instance_cpu_utilisation_ratio", &labels),
+            memory: recorder.gauge("instance_memory_bytes", &labels),
+            log: recorder.counter("instance_log_bytes_total", &labels),
+            receive: recorder.counter("instance_network_receive_bytes_total", &labels),
+            transmit: recorder.counter("instance_network_transmit_bytes_total", &labels),
+            busy_at_last_scrape: 0.0,
+        }
+    }
 }
 
 /// The simulated platform.
@@ -77,6 +95,12 @@ pub struct World {
     metrics: Metrics,
     pub(crate) log: EventLog,
     pub(crate) scrape_interval: SimDuration,
+    /// Node pools per fleet region.
+    pub(crate) nodes: Vec<NodePool>,
+    /// The release new instances run.
+    pub(crate) current_version: usize,
+    /// Every change of desired replicas.
+    pub(crate) scaling: Vec<ScalingAction>,
     mix_rng: SimRng,
     service_rng: SimRng,
     error_rng: SimRng,
@@ -102,6 +126,7 @@ impl World {
     ) -> Self {
         let mut recorder = Recorder::new();
         let regions = params.regions.clone();
+        let (nodes, current_version) = (params.nodes.clone(), params.current_version);
         let outcomes = regions
             .iter()
             .map(|r| {
@@ -145,21 +170,7 @@ impl World {
         let instance_metrics = instances
             .iter()
             .enumerate()
-            .map(|(i, inst)| {
-                let name = format!("{}/{i}", regions[inst.region]);
-                let labels = [
-                    ("region", regions[inst.region].as_str()),
-                    ("instance", name.as_str()),
-                ];
-                InstanceMetrics {
-                    cpu: recorder.gauge("instance_cpu_utilisation_ratio", &labels),
-                    memory: recorder.gauge("instance_memory_bytes", &labels),
-                    log: recorder.counter("instance_log_bytes_total", &labels),
-                    receive: recorder.counter("instance_network_receive_bytes_total", &labels),
-                    transmit: recorder.counter("instance_network_transmit_bytes_total", &labels),
-                    busy_at_last_scrape: 0.0,
-                }
-            })
+            .map(|(i, inst)| InstanceMetrics::register(&mut recorder, &regions[inst.region], i))
             .collect();
         let arrival_rngs = user_region_names
             .iter()
@@ -194,6 +205,9 @@ impl World {
             },
             log,
             scrape_interval,
+            nodes,
+            current_version,
+            scaling: Vec::new(),
             mix_rng: SimRng::stream(seed, "traffic/mix"),
             service_rng: SimRng::stream(seed, "fleet/service"),
             error_rng: SimRng::stream(seed, "fleet/errors"),
@@ -254,6 +268,16 @@ impl World {
                 });
         let capacity = count * f64::from(self.params.slots) * now.as_secs_f64();
         if capacity > 0.0 { busy / capacity } else { 0.0 }
+    }
+
+    /// How many instances were ever created (indices run `0..instance_count()`).
+    pub fn instance_count(&self) -> usize {
+        self.instances.len()
+    }
+
+    /// Instance `i`.
+    pub fn instance(&self, i: usize) -> &Instance {
+        &self.instances[i]
     }
 
     /// The recorded metrics.
@@ -430,6 +454,7 @@ impl World {
             }
         }
         self.fill_slots(cx, i);
+        self.finish_draining(cx, i);
     }
 
     /// Gives instance `i`'s free slots to the oldest requests still wanted:
@@ -531,13 +556,25 @@ impl World {
 
     /// Instance `i` crashes: everything on it fails; the kubelet restarts it later.
     pub(crate) fn crash(&mut self, cx: &mut Context<'_, Event>, i: usize) {
+        match self.instances[i].lifecycle {
+            Lifecycle::Crashed | Lifecycle::Pending | Lifecycle::Terminated => {}
+            // An instance on its way out is not restarted.
+            Lifecycle::Terminating => self.kill(cx, i, Lifecycle::Terminated),
+            _ => {
+                self.kill(cx, i, Lifecycle::Crashed);
+                let restart = FleetEvent::Restart { instance: i as u32 };
+                cx.schedule_in(self.params.restart_delay, restart.into());
+            }
+        }
+    }
+
+    /// Stops instance `i` at once: every request it holds fails, events of
+    /// its current life become void, and it ends up in `end`.
+    pub(crate) fn kill(&mut self, cx: &mut Context<'_, Event>, i: usize, end: Lifecycle) {
         let now = cx.now();
         let inst = &mut self.instances[i];
-        if inst.lifecycle == Lifecycle::Crashed {
-            return;
-        }
         inst.account(now);
-        inst.lifecycle = Lifecycle::Crashed;
+        inst.lifecycle = end;
         inst.routable = false;
         inst.restarts += 1;
         let (region, version) = (inst.region, inst.version);
@@ -554,14 +591,13 @@ impl World {
                 self.finish(region, Some(version), Outcome::Failed);
             }
         }
-        self.log.log(now, "instance_crashed", |r| {
-            r.field("instance", i);
+        self.log.log(now, "instance_stopped", |r| {
+            r.field("instance", i).field("as", format!("{end:?}"));
         });
         self.refresh_routable(region);
-        cx.schedule_in(
-            self.params.restart_delay,
-            FleetEvent::Restart { instance: i as u32 }.into(),
-        );
+        if end == Lifecycle::Terminated {
+            self.place_pending(cx, region);
+        }
     }
 
     fn refresh_routable(&mut self, region: usize) {
@@ -599,7 +635,7 @@ impl World {
             let held = inst.outstanding() as u64;
             let memory =
                 self.params.base_memory_bytes + held * self.params.memory_per_request_bytes;
-            let alive = inst.lifecycle != Lifecycle::Crashed;
+            let alive = inst.lifecycle.on_node() && inst.lifecycle != Lifecycle::Crashed;
             let cpu = if window > 0.0 {
                 busy_in_window / (slots * window)
             } else {
@@ -640,12 +676,21 @@ impl Model for World {
     /// The fleet at time zero is already running and ready (a steady-state
     /// platform, not a cold one); cold start applies to restarted instances.
     fn init(&mut self, cx: &mut Context<'_, Event>) {
-        for inst in &mut self.instances {
-            inst.lifecycle = Lifecycle::Ready;
-            inst.routable = true;
-        }
         for r in 0..self.params.regions.len() {
+            let pool = self.nodes[r];
+            let mut room = pool.ready * pool.pods_per_node;
+            for inst in self.instances.iter_mut().filter(|x| x.region == r) {
+                if room > 0 {
+                    room -= 1;
+                    inst.lifecycle = Lifecycle::Ready;
+                    inst.routable = true;
+                } else {
+                    inst.lifecycle = Lifecycle::Pending;
+                    inst.routable = false;
+                }
+            }
             self.refresh_routable(r);
+            self.place_pending(cx, r);
         }
         for r in 0..self.arrivals.len() {
             self.schedule_arrival(cx, r);
@@ -690,7 +735,19 @@ impl World {
             | FleetEvent::ReadinessProbe { .. } => {}
             FleetEvent::Timeout { request } => self.time_out(request),
             FleetEvent::Crash { instance } => self.crash(cx, instance as usize),
-            FleetEvent::Restart { instance } => self.boot(cx, instance as usize),
+            FleetEvent::Restart { instance } => {
+                if self.instances[instance as usize].lifecycle == Lifecycle::Crashed {
+                    self.boot(cx, instance as usize);
+                }
+            }
+            FleetEvent::NodeReady { region } => self.node_ready(cx, region as usize),
+            FleetEvent::ScaleTo { region, replicas } => {
+                self.scale_to(cx, region as usize, replicas, "requested")
+            }
+            FleetEvent::TerminationDeadline { instance, life } if current(self, instance, life) => {
+                self.kill(cx, instance as usize, Lifecycle::Terminated)
+            }
+            FleetEvent::TerminationDeadline { .. } => {}
         }
     }
 }

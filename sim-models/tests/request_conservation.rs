@@ -1,6 +1,7 @@
 //! Every request is accounted for, whatever the scenario: arrivals =
 //! succeeded + failed + timed out + rejected + in flight, at the end of every
-//! run, with instances crashing and restarting along the way — and no NaN
+//! run, with instances crashing, restarting and being scaled up and down
+//! (pending on node capacity, draining) along the way — and no NaN
 //! anywhere in the report.
 
 use proptest::prelude::*;
@@ -25,6 +26,7 @@ struct Params {
     policy: BalancerPolicyKind,
     probes: bool,
     crashes: Vec<(u64, u32)>,
+    scales: Vec<(u64, u32)>,
     minutes: u64,
 }
 
@@ -39,7 +41,7 @@ fn params() -> impl Strategy<Value = Params> {
         ],
         any::<bool>(),
         prop::collection::vec((0u64..300, 0u32..6), 0..5),
-        1u64..6,
+        (1u64..6, prop::collection::vec((0u64..300, 0u32..30), 0..4)),
     )
         .prop_map(
             |(
@@ -48,7 +50,7 @@ fn params() -> impl Strategy<Value = Params> {
                 policy,
                 probes,
                 crashes,
-                minutes,
+                (minutes, scales),
             )| Params {
                 instances,
                 slots,
@@ -60,6 +62,7 @@ fn params() -> impl Strategy<Value = Params> {
                 policy,
                 probes,
                 crashes,
+                scales,
                 minutes,
             },
         )
@@ -105,6 +108,10 @@ proptest! {
         for &(at_s, instance) in &p.crashes {
             let crash = Event::Fleet(FleetEvent::Crash { instance: instance % p.instances });
             sim.schedule_at(SimTime::ZERO + SimDuration::from_secs(at_s), crash).unwrap();
+        }
+        for &(at_s, replicas) in &p.scales {
+            let scale = Event::Fleet(FleetEvent::ScaleTo { region: 0, replicas });
+            sim.schedule_at(SimTime::ZERO + SimDuration::from_secs(at_s), scale).unwrap();
         }
         let end = SimTime::ZERO + sc.duration;
         // Check at an intermediate time too, not only at the end.

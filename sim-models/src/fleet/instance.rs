@@ -1,5 +1,6 @@
 //! One application instance (a pod): concurrency slots, a bounded wait
-//! queue, a lifecycle (starting → up → ready, crashed) and the resource
+//! queue, a lifecycle (pending → starting → up → ready → terminating, or
+//! crashed) and the resource
 //! usage it accumulates.
 
 use std::collections::VecDeque;
@@ -19,6 +20,24 @@ pub enum Lifecycle {
     Ready,
     /// Crashed; waiting to be restarted.
     Crashed,
+    /// Waiting for a free pod slot on a node.
+    Pending,
+    /// Removed from the balancer, finishing what it holds (draining).
+    Terminating,
+    /// Gone; its node slot is free again.
+    Terminated,
+}
+
+impl Lifecycle {
+    /// Whether the instance occupies a pod slot on a node.
+    pub fn on_node(self) -> bool {
+        !matches!(self, Lifecycle::Pending | Lifecycle::Terminated)
+    }
+
+    /// Whether the instance counts towards its region's replicas (not on its way out).
+    pub fn counted(self) -> bool {
+        !matches!(self, Lifecycle::Terminating | Lifecycle::Terminated)
+    }
 }
 
 /// An instance's state.

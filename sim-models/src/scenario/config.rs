@@ -195,6 +195,25 @@ pub struct FleetConfig {
     pub resources: InstanceResourcesConfig,
     /// Horizontal auto-scaling (configuration only until the autoscaling work lands).
     pub autoscaling: AutoscalingConfig,
+    /// The nodes instances run on, per fleet region.
+    pub nodes: NodesConfig,
+}
+
+/// Node capacity per fleet region: an instance needs a free pod slot on a
+/// node; when none is free it waits as pending while a node is provisioned
+/// (cluster-autoscaler-like), up to `max`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodesConfig {
+    /// Instances one node holds.
+    pub pods_per_node: u32,
+    /// Nodes running at time zero, per region.
+    pub initial: u32,
+    /// The most nodes a region may have.
+    pub max: u32,
+    /// From asking for a node to the node accepting pods.
+    #[schemars(with = "String")]
+    pub provision_delay: SimDuration,
 }
 
 /// Instances in one region.

@@ -106,6 +106,13 @@ fn development() -> ScenarioConfig {
                 max_replicas: 1,
                 target_cpu_percent: 80.0,
             },
+            // The developer's machine: one host, nothing to provision.
+            nodes: NodesConfig {
+                pods_per_node: 4,
+                initial: 1,
+                max: 1,
+                provision_delay: SimDuration::ZERO,
+            },
         },
         load_balancer: LoadBalancerConfig {
             policy: BalancerPolicyKind::RoundRobin,
@@ -205,6 +212,14 @@ fn production() -> ScenarioConfig {
                 min_replicas: 6,
                 max_replicas: 30,
                 target_cpu_percent: 70.0,
+            },
+            // Four pods per node; a new node (VM boot + join) takes about
+            // 90 s, a typical cluster-autoscaler scale-up on a public cloud (≈).
+            nodes: NodesConfig {
+                pods_per_node: 4,
+                initial: 3,
+                max: 10,
+                provision_delay: SimDuration::from_secs(90),
             },
         },
         load_balancer: LoadBalancerConfig {

@@ -243,6 +243,29 @@ fn fleet(c: &mut Checker, f: &FleetConfig) {
             ),
         );
     }
+
+    let n = &f.nodes;
+    if n.pods_per_node == 0 {
+        c.push("fleet.nodes.pods_per_node", "must be ≥ 1");
+    }
+    if n.initial > n.max {
+        c.push(
+            "fleet.nodes.max",
+            format!("must be ≥ initial ({} < {})", n.max, n.initial),
+        );
+    }
+    let capacity = u64::from(n.max) * u64::from(n.pods_per_node);
+    for (i, r) in f.regions.iter().enumerate() {
+        if u64::from(r.instances) > capacity {
+            c.push(
+                format!("fleet.regions[{i}].instances"),
+                format!(
+                    "{} instances do not fit on {} nodes of {} pods",
+                    r.instances, n.max, n.pods_per_node
+                ),
+            );
+        }
+    }
 }
 
 fn probe(c: &mut Checker, p: &str, probe: &ProbeConfig) {

@@ -57,6 +57,25 @@ pub enum FleetEvent {
         /// Instance index.
         instance: u32,
     },
+    /// Set a region's replicas (an operator's or a controller's action).
+    ScaleTo {
+        /// Fleet region index.
+        region: u16,
+        /// Desired replicas.
+        replicas: u32,
+    },
+    /// A node provisioned for a fleet region joins and accepts pods.
+    NodeReady {
+        /// Fleet region index.
+        region: u16,
+    },
+    /// A terminating instance's grace period ends; what it still holds fails.
+    TerminationDeadline {
+        /// Instance index.
+        instance: u32,
+        /// The instance's life.
+        life: u32,
+    },
 }
 
 /// Events of the monitoring family.

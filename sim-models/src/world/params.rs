@@ -2,6 +2,8 @@
 
 use sim_core::{Dist, SimDuration};
 
+use super::NodePool;
+
 /// A release's runtime behaviour.
 #[derive(Clone, Debug)]
 pub struct Version {
@@ -49,6 +51,10 @@ pub struct FleetParams {
     pub memory_per_request_bytes: u64,
     /// Log volume written per request served.
     pub log_bytes_per_request: u64,
+    /// The release new instances run.
+    pub current_version: usize,
+    /// Node pools at time zero, per region.
+    pub nodes: Vec<NodePool>,
 }
 
 /// The timing of a readiness probe.

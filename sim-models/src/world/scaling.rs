@@ -1,0 +1,213 @@
+//! Scaling the fleet: the verb `scale_to` that an autoscaler (or a user)
+//! acts through, node capacity with cluster-autoscaler-like provisioning,
+//! and graceful termination.
+//!
+//! Rules reproduced (Kubernetes): a new pod waits as *pending* until a node
+//! has a free slot, then cold-starts and must pass readiness before it
+//! takes traffic. Scaling down removes pods in the ReplicaSet's order —
+//! pending first, then not ready, then the newest — and a removed pod leaves
+//! the balancer at once, finishes what it holds, and is killed when its
+//! termination grace period (30 s by default) runs out.
+
+use serde::Serialize;
+use sim_core::{Context, SimDuration, SimTime};
+
+use super::{Event, FleetEvent, InstanceMetrics, World};
+use crate::fleet::instance::{Instance, Lifecycle};
+
+/// Kubernetes' default `terminationGracePeriodSeconds`.
+pub const TERMINATION_GRACE: SimDuration = SimDuration::from_secs(30);
+
+/// The nodes of one fleet region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodePool {
+    /// Nodes accepting pods.
+    pub ready: u32,
+    /// Nodes asked for and not yet ready.
+    pub provisioning: u32,
+    /// Pods one node holds.
+    pub pods_per_node: u32,
+    /// The most nodes the region may have.
+    pub max: u32,
+    /// From asking for a node to its accepting pods.
+    pub provision_delay: SimDuration,
+}
+
+/// One change of a region's desired replicas, for the report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScalingAction {
+    /// When it was decided.
+    pub time: SimTime,
+    /// Fleet region.
+    pub region: String,
+    /// Replicas before.
+    pub from: u32,
+    /// Replicas asked for.
+    pub to: u32,
+    /// Why.
+    pub reason: String,
+}
+
+impl World {
+    /// Instances of `region` that count as replicas (pending, starting, up,
+    /// ready or crashed; not those on their way out).
+    pub fn replicas(&self, region: usize) -> u32 {
+        self.instances
+            .iter()
+            .filter(|x| x.region == region && x.lifecycle.counted())
+            .count() as u32
+    }
+
+    /// Sets the replicas of `region` to `desired`, recording why.
+    pub fn scale_to(
+        &mut self,
+        cx: &mut Context<'_, Event>,
+        region: usize,
+        desired: u32,
+        reason: &str,
+    ) {
+        let current = self.replicas(region);
+        if desired == current {
+            return;
+        }
+        self.scaling.push(ScalingAction {
+            time: cx.now(),
+            region: self.params.regions[region].clone(),
+            from: current,
+            to: desired,
+            reason: reason.to_owned(),
+        });
+        if desired > current {
+            for _ in current..desired {
+                let i = self.instances.len();
+                let mut inst = Instance::new(region, self.current_version, cx.now(), true);
+                inst.lifecycle = Lifecycle::Pending;
+                inst.routable = false;
+                self.instances.push(inst);
+                let m =
+                    InstanceMetrics::register(&mut self.recorder, &self.params.regions[region], i);
+                self.metrics.instance.push(m);
+            }
+            self.place_pending(cx, region);
+        } else {
+            for i in self
+                .removal_order(region)
+                .into_iter()
+                .take((current - desired) as usize)
+            {
+                self.terminate(cx, i);
+            }
+        }
+    }
+
+    /// The ReplicaSet's order for removing pods: pending, then not ready, then newest.
+    fn removal_order(&self, region: usize) -> Vec<usize> {
+        let mut candidates: Vec<usize> = (0..self.instances.len())
+            .filter(|&i| {
+                self.instances[i].region == region && self.instances[i].lifecycle.counted()
+            })
+            .collect();
+        let rank = |x: &Instance| match x.lifecycle {
+            Lifecycle::Pending => 0,
+            Lifecycle::Ready => 2,
+            _ => 1,
+        };
+        candidates.sort_by_key(|&i| (rank(&self.instances[i]), std::cmp::Reverse(i)));
+        candidates
+    }
+
+    /// Starts pending instances on free node slots, and asks for nodes for
+    /// those that do not fit.
+    pub(crate) fn place_pending(&mut self, cx: &mut Context<'_, Event>, region: usize) {
+        let pool = self.nodes[region];
+        let used = self
+            .instances
+            .iter()
+            .filter(|x| x.region == region && x.lifecycle.on_node())
+            .count() as u32;
+        let mut free = (pool.ready * pool.pods_per_node).saturating_sub(used);
+        let mut waiting = 0;
+        for i in 0..self.instances.len() {
+            let inst = &self.instances[i];
+            if inst.region != region || inst.lifecycle != Lifecycle::Pending {
+                continue;
+            }
+            if free > 0 {
+                free -= 1;
+                self.boot(cx, i);
+            } else {
+                waiting += 1;
+            }
+        }
+        let coming = pool.provisioning * pool.pods_per_node;
+        if waiting > coming {
+            let needed = (waiting - coming).div_ceil(pool.pods_per_node);
+            let allowed = pool.max.saturating_sub(pool.ready + pool.provisioning);
+            for _ in 0..needed.min(allowed) {
+                self.nodes[region].provisioning += 1;
+                cx.schedule_in(
+                    pool.provision_delay,
+                    FleetEvent::NodeReady {
+                        region: region as u16,
+                    }
+                    .into(),
+                );
+            }
+        }
+    }
+
+    pub(crate) fn node_ready(&mut self, cx: &mut Context<'_, Event>, region: usize) {
+        let pool = &mut self.nodes[region];
+        pool.provisioning -= 1;
+        pool.ready += 1;
+        self.place_pending(cx, region);
+    }
+
+    /// Removes instance `i`: out of the balancer now, gone once drained or
+    /// when the grace period ends.
+    fn terminate(&mut self, cx: &mut Context<'_, Event>, i: usize) {
+        let inst = &mut self.instances[i];
+        let region = inst.region;
+        match inst.lifecycle {
+            Lifecycle::Pending => inst.lifecycle = Lifecycle::Terminated,
+            Lifecycle::Crashed => {
+                // Its restart is void: the restart handler only boots crashed instances.
+                inst.lifecycle = Lifecycle::Terminated;
+                self.place_pending(cx, region);
+            }
+            _ => {
+                inst.lifecycle = Lifecycle::Terminating;
+                inst.routable = false;
+                let deadline = FleetEvent::TerminationDeadline {
+                    instance: i as u32,
+                    life: inst.restarts,
+                };
+                cx.schedule_in(TERMINATION_GRACE, deadline.into());
+                self.refresh_routable(region);
+                self.finish_draining(cx, i);
+            }
+        }
+    }
+
+    /// A terminating instance that holds nothing more is gone.
+    pub(crate) fn finish_draining(&mut self, cx: &mut Context<'_, Event>, i: usize) {
+        let inst = &mut self.instances[i];
+        if inst.lifecycle == Lifecycle::Terminating && inst.outstanding() == 0 {
+            inst.account(cx.now());
+            inst.lifecycle = Lifecycle::Terminated;
+            inst.restarts += 1;
+            let region = inst.region;
+            self.place_pending(cx, region);
+        }
+    }
+
+    /// The node pools, per fleet region.
+    pub fn node_pools(&self) -> &[NodePool] {
+        &self.nodes
+    }
+
+    /// Every change of desired replicas so far.
+    pub fn scaling_actions(&self) -> &[ScalingAction] {
+        &self.scaling
+    }
+}
