@@ -18,7 +18,7 @@ pub use scaling::{NodePool, ScalingAction};
 
 use std::collections::VecDeque;
 
-use sim_core::record::{CounterId, EventLog, GaugeId, HistogramId, Recorder};
+use sim_core::record::{CounterId, EventLog, GaugeId, HistogramId, LatencyHistogram, Recorder};
 use sim_core::{Context, Model, SimDuration, SimRng, SimTime};
 
 use crate::fleet::balancer::BalancerPolicy;
@@ -34,6 +34,13 @@ struct Metrics {
     /// `[fleet region][version]`.
     latency: Vec<Vec<HistogramId>>,
     ready: Vec<GaugeId>,
+    desired: Vec<GaugeId>,
+    pending: Vec<GaugeId>,
+    nodes: Vec<GaugeId>,
+    /// `[region][p50, p95, p99]` of the last scrape window.
+    window_quantiles: Vec<[GaugeId; 3]>,
+    /// Successful requests' latency in the current scrape window, per region.
+    window: Vec<LatencyHistogram>,
     in_flight: Vec<GaugeId>,
     queued: Vec<GaugeId>,
     cpu: Vec<GaugeId>,
@@ -164,6 +171,21 @@ impl World {
                 .collect()
         };
         let ready = per_region(&mut recorder, "instances_ready");
+        let desired = per_region(&mut recorder, "instances_desired");
+        let pending = per_region(&mut recorder, "instances_pending");
+        let nodes_gauges = per_region(&mut recorder, "nodes_ready");
+        let window_quantiles = regions
+            .iter()
+            .map(|r| {
+                ["0.5", "0.95", "0.99"].map(|q| {
+                    recorder.gauge(
+                        "request_duration_window_seconds",
+                        &[("region", r), ("quantile", q)],
+                    )
+                })
+            })
+            .collect();
+        let window = regions.iter().map(|_| LatencyHistogram::new()).collect();
         let in_flight = per_region(&mut recorder, "requests_in_flight");
         let queued = per_region(&mut recorder, "requests_queued");
         let cpu = per_region(&mut recorder, "cpu_utilisation_ratio");
@@ -198,6 +220,11 @@ impl World {
                 outcomes,
                 latency,
                 ready,
+                desired,
+                pending,
+                nodes: nodes_gauges,
+                window_quantiles,
+                window,
                 in_flight,
                 queued,
                 cpu,
@@ -449,8 +476,10 @@ impl World {
             };
             self.finish(region, Some(version), outcome);
             if !failed {
+                let latency = now - req.arrived;
                 self.recorder
-                    .record(self.metrics.latency[region][version], now - req.arrived);
+                    .record(self.metrics.latency[region][version], latency);
+                self.metrics.window[region].record(latency);
             }
         }
         self.fill_slots(cx, i);
@@ -664,6 +693,24 @@ impl World {
             self.recorder.set(self.metrics.cpu[r], cpu);
             self.recorder
                 .set(self.metrics.in_flight[r], self.in_flight[r] as f64);
+            self.recorder
+                .set(self.metrics.desired[r], f64::from(self.replicas(r)));
+            let pending = self
+                .instances
+                .iter()
+                .filter(|x| x.region == r && x.lifecycle == Lifecycle::Pending);
+            self.recorder
+                .set(self.metrics.pending[r], pending.count() as f64);
+            self.recorder
+                .set(self.metrics.nodes[r], f64::from(self.nodes[r].ready));
+            let window = &mut self.metrics.window[r];
+            for (gauge, q) in self.metrics.window_quantiles[r]
+                .into_iter()
+                .zip([0.5, 0.95, 0.99])
+            {
+                self.recorder.set(gauge, window.quantile(q).as_secs_f64());
+            }
+            window.reset();
         }
         self.recorder.sample(now);
         cx.schedule_in(self.scrape_interval, MonitorEvent::Scrape.into());

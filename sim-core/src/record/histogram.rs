@@ -104,6 +104,16 @@ impl LatencyHistogram {
         self.max_ns = self.max_ns.max(ns);
     }
 
+    /// Forgets every observation but keeps the allocation, so a histogram
+    /// can measure one scrape window after another.
+    pub fn reset(&mut self) {
+        self.buckets.reset();
+        self.count = 0;
+        self.sum_ns = 0;
+        self.min_ns = u64::MAX;
+        self.max_ns = 0;
+    }
+
     /// Adds every observation of `other`, e.g. to pool replications of one scenario.
     pub fn merge(&mut self, other: &LatencyHistogram) {
         self.buckets
@@ -188,6 +198,17 @@ impl fmt::Debug for LatencyHistogram {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reset_forgets_everything() {
+        let mut h = LatencyHistogram::new();
+        h.record(SimDuration::from_millis(5));
+        h.reset();
+        assert!(h.is_empty());
+        h.record(SimDuration::from_millis(1));
+        assert_eq!(h.summary().max, SimDuration::from_millis(1));
+        assert_eq!(h.summary().count, 1);
+    }
+
     use super::*;
 
     fn us(n: u64) -> SimDuration {
