@@ -64,6 +64,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes to standard output; a closed pipe (`| head`) ends the output
+/// quietly instead of panicking.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 fn load(file: Option<&Path>) -> Result<ScenarioConfig, String> {
     match file {
         Some(path) => ScenarioConfig::from_path(path).map_err(|e| e.to_string()),
@@ -106,16 +113,16 @@ fn run(
             return ExitCode::from(2);
         }
     };
-    print!("{}", report.to_table());
+    say(&report.to_table());
     if let Some(dir) = out {
         if let Err(e) = write_outputs(dir, &report, &world) {
             eprintln!("error: writing to {}: {e}", dir.display());
             return ExitCode::from(1);
         }
-        println!(
-            "wrote report.json, metrics.csv and events.ndjson to {}",
+        say(&format!(
+            "wrote report.json, metrics.csv and events.ndjson to {}\n",
             dir.display()
-        );
+        ));
     }
     if report.conservation.holds {
         ExitCode::SUCCESS
@@ -175,17 +182,17 @@ fn validate(file: &Path, target: Option<Target>) -> ExitCode {
     if let Some(Target::Production) = target {
         let violations = scenario.hardening_violations();
         if !violations.is_empty() {
-            println!(
-                "{}: {} setting(s) must not be promoted to production without hardening:",
+            say(&format!(
+                "{}: {} setting(s) must not be promoted to production without hardening:\n",
                 file.display(),
                 violations.len()
-            );
+            ));
             for v in &violations {
-                println!("  {v}");
+                say(&format!("  {v}\n"));
             }
             return ExitCode::from(1);
         }
     }
-    println!("{}: valid", file.display());
+    say(&format!("{}: valid\n", file.display()));
     ExitCode::SUCCESS
 }
