@@ -19,6 +19,10 @@ const RESTART_DELAY: SimDuration = SimDuration::from_secs(10);
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
+    /// The scenario breaks its own rules (a hand-built `ScenarioConfig` that
+    /// never went through loading is checked here too).
+    #[error(transparent)]
+    Scenario(#[from] crate::error::ScenarioError),
     /// A parameter is outside what the model accepts.
     #[error("{path}: {reason}")]
     Invalid {
@@ -39,6 +43,7 @@ fn invalid(path: impl Into<String>, reason: impl ToString) -> BuildError {
 /// Builds the world a scenario describes. Trace paths are used as they are
 /// (`scenario::load_path` has already made them relative to the scenario file).
 pub fn build_world(sc: &ScenarioConfig, seed: u64) -> Result<World, BuildError> {
+    sc.validate()?;
     let fleet = &sc.fleet;
     let versions = fleet
         .versions

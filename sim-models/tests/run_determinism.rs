@@ -65,3 +65,17 @@ fn every_shipped_scenario_runs() {
         assert!(world.recorder().series().count() > 0);
     }
 }
+
+#[test]
+fn a_hand_built_invalid_scenario_is_an_error_not_a_panic() {
+    let mut sc = scenario("production", 1);
+    sc.fleet.regions.clear();
+    sc.workload.regions[0].rps = f64::NAN;
+    let err = run_scenario(&sc, 1, |_| ControlFlow::Continue(()))
+        .expect_err("invalid")
+        .to_string();
+    assert!(
+        err.contains("fleet.regions") && err.contains("workload.regions[0].rps"),
+        "{err}"
+    );
+}
