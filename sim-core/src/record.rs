@@ -49,11 +49,13 @@ mod event_log;
 mod export;
 mod histogram;
 mod key;
+mod openmetrics;
 mod recorder;
 mod series;
 
 pub use event_log::{EventLog, LogRecord};
 pub use histogram::{LatencyHistogram, LatencySummary, RELATIVE_ERROR};
 pub use key::SeriesKey;
+pub use openmetrics::OPENMETRICS_START_UNIX_S;
 pub use recorder::{CounterId, GaugeId, HistogramId, Recorder};
 pub use series::{SeriesKind, TimeSeries};
