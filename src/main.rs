@@ -32,7 +32,7 @@ enum Command {
         /// Simulated time to run, e.g. `15m` or `24h` (default: the scenario's).
         #[arg(long)]
         duration: Option<SimDuration>,
-        /// Write report.json, metrics.csv and events.ndjson here.
+        /// Write report.json, metrics.csv, metrics.om (OpenMetrics) and events.ndjson here.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -120,7 +120,7 @@ fn run(
             return ExitCode::from(1);
         }
         say(&format!(
-            "wrote report.json, metrics.csv and events.ndjson to {}\n",
+            "wrote report.json, metrics.csv, metrics.om and events.ndjson to {}\n",
             dir.display()
         ));
     }
@@ -163,6 +163,12 @@ fn write_outputs(
     world
         .recorder()
         .write_csv(std::io::BufWriter::new(csv))
+        .map_err(|e| e.to_string())?;
+    // Simulated time zero is 2026-01-01T00:00:00Z in the OpenMetrics file.
+    let om = std::fs::File::create(dir.join("metrics.om")).map_err(|e| e.to_string())?;
+    world
+        .recorder()
+        .write_openmetrics(om, sim_core::record::OPENMETRICS_START_UNIX_S)
         .map_err(|e| e.to_string())?;
     let log = std::fs::File::create(dir.join("events.ndjson")).map_err(|e| e.to_string())?;
     world

@@ -33,7 +33,7 @@ fn run_prints_the_report_and_writes_outputs() {
         stdout.contains("conservation:") && stdout.contains("holds"),
         "{stdout}"
     );
-    for file in ["report.json", "metrics.csv", "events.ndjson"] {
+    for file in ["report.json", "metrics.csv", "metrics.om", "events.ndjson"] {
         assert!(dir.join(file).exists(), "{file} missing");
     }
     let report: serde_json::Value =

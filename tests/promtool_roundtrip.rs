@@ -13,8 +13,12 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use std::ops::ControlFlow;
+
 use sim_core::record::{OPENMETRICS_START_UNIX_S, Recorder};
 use sim_core::{SimDuration, SimTime};
+use sim_models::run::run_scenario;
+use sim_models::scenario::{Profile, ScenarioConfig};
 
 /// A sample as `promtool tsdb dump` prints it: Prometheus-style labels with
 /// `__name__` first, and the Unix time in milliseconds.
@@ -28,34 +32,7 @@ fn promtool_reads_back_every_sample() {
         return;
     };
     let rec = recorder();
-    let dir = scratch_dir();
-    let file = dir.join("metrics.om");
-    let db = dir.join("data");
-    let mut text = Vec::new();
-    rec.write_openmetrics(&mut text, START).unwrap();
-    std::fs::write(&file, &text).unwrap();
-
-    let out = promtool(&[
-        "tsdb",
-        "create-blocks-from",
-        "openmetrics",
-        path(&file),
-        path(&db),
-    ]);
-    assert!(
-        out.status.success(),
-        "{version}: create-blocks-from rejected the export: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // Older promtool (2.42) cannot open a block directory without a WAL.
-    std::fs::create_dir_all(db.join("wal")).unwrap();
-    let out = promtool(&["tsdb", "dump", path(&db)]);
-    assert!(
-        out.status.success(),
-        "{version}: tsdb dump failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let dumped = parse_dump(&String::from_utf8(out.stdout).unwrap());
+    let dumped = round_trip("every_sample", &rec, &version);
 
     // A known point, spelled out: the counter after 45 one-minute scrapes,
     // and the gauge at the sub-second scrape past three hours.
@@ -90,7 +67,81 @@ fn promtool_reads_back_every_sample() {
             .unwrap_or_else(|| panic!("{key:?} missing"));
         assert_eq!(got.to_bits(), want.to_bits(), "{key:?}");
     }
+}
+
+/// A run's own output: the production scenario for five minutes, whose every
+/// scraped point must read back, and a known series with its known value.
+#[test]
+fn promtool_reads_back_a_runs_metrics() {
+    let Some(version) = promtool_version() else {
+        return;
+    };
+    let mut sc = ScenarioConfig::preset(Profile::Production);
+    sc.duration = SimDuration::from_mins(5);
+    let (report, world) = run_scenario(&sc, 1, |_| ControlFlow::Continue(())).unwrap();
+    let rec = world.recorder();
+    let dumped = round_trip("run", rec, &version);
+
+    // Succeeded requests at the last scrape (5 min) against the report's total
+    // less what finished after that scrape: the counter is the report's source.
+    let succeeded =
+        r#"{__name__="requests_total", outcome="succeeded", region="us-east-1", version="v1.4.2"}"#;
+    let at_end = dumped[&(succeeded.to_owned(), START * 1000 + 300_000)];
+    assert!(at_end > 0.0 && at_end <= report.overall.succeeded as f64);
+    // Ready replicas a minute in, as the world saw them.
+    let ready = rec
+        .series()
+        .find(|s| s.key().name == "instances_ready")
+        .unwrap();
+    let (t, v) = ready.points().nth(4).unwrap();
+    assert_eq!(t, SimTime::ZERO + SimDuration::from_secs(60));
+    let key = r#"{__name__="instances_ready", region="us-east-1"}"#;
+    assert_eq!(dumped[&(key.to_owned(), START * 1000 + 60_000)], v);
+
+    let expected = expected_scalars(rec);
+    let scalars: Samples = dumped
+        .into_iter()
+        .filter(|(key, _)| expected.contains_key(key))
+        .collect();
+    assert_eq!(scalars.len(), expected.len(), "{version}: sample count");
+    for (key, want) in &expected {
+        assert_eq!(scalars[key].to_bits(), want.to_bits(), "{key:?}");
+    }
+}
+
+/// Writes `rec` as OpenMetrics, turns it into TSDB blocks with promtool and
+/// dumps them back.
+fn round_trip(name: &str, rec: &Recorder, version: &str) -> Samples {
+    let dir = scratch_dir(name);
+    let file = dir.join("metrics.om");
+    let db = dir.join("data");
+    let mut text = Vec::new();
+    rec.write_openmetrics(&mut text, START).unwrap();
+    std::fs::write(&file, &text).unwrap();
+
+    let out = promtool(&[
+        "tsdb",
+        "create-blocks-from",
+        "openmetrics",
+        path(&file),
+        path(&db),
+    ]);
+    assert!(
+        out.status.success(),
+        "{version}: create-blocks-from rejected the export: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Older promtool (2.42) cannot open a block directory without a WAL.
+    std::fs::create_dir_all(db.join("wal")).unwrap();
+    let out = promtool(&["tsdb", "dump", path(&db)]);
+    assert!(
+        out.status.success(),
+        "{version}: tsdb dump failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dumped = parse_dump(&String::from_utf8(out.stdout).unwrap());
     std::fs::remove_dir_all(&dir).unwrap();
+    dumped
 }
 
 /// Three hours of one-minute scrapes (two TSDB blocks), then two scrapes
@@ -193,8 +244,9 @@ fn promtool(args: &[&str]) -> Output {
 }
 
 /// A fresh directory under Cargo's scratch space for integration tests.
-fn scratch_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("promtool_roundtrip");
+/// An empty directory of its own for each test (they run in parallel).
+fn scratch_dir(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("promtool_roundtrip_{test}"));
     match std::fs::remove_dir_all(&dir) {
         Err(e) if e.kind() != ErrorKind::NotFound => panic!("{}: {e}", dir.display()),
         _ => {}

@@ -104,6 +104,10 @@ impl SimDuration {
             None => None,
         }
     }
+    /// `self − rhs`, or zero if `rhs` is longer.
+    pub const fn saturating_sub(self, rhs: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_sub(rhs.0))
+    }
     /// `self × k`, saturating.
     pub const fn saturating_mul(self, k: u64) -> SimDuration {
         SimDuration(self.0.saturating_mul(k))

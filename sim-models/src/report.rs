@@ -2,6 +2,8 @@
 //! the conservation counts. Every number comes from recorded counters and
 //! histograms; a section is present only for what was simulated.
 
+mod replicas;
+
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -10,6 +12,11 @@ use sim_core::record::LatencySummary;
 
 use crate::scenario::ScenarioConfig;
 use crate::world::{Outcome, Totals, World};
+
+pub use replicas::ReplicaSummary;
+
+/// Scaling actions the table shows; the JSON report has them all.
+const TABLE_SCALING_ACTIONS: usize = 20;
 
 /// Service levels of one slice of traffic.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -73,6 +80,8 @@ pub struct RunReport {
     pub conservation: Conservation,
     /// Every change of a region's desired replicas (time, from → to, reason).
     pub scaling: Vec<crate::world::ScalingAction>,
+    /// Replicas per fleet region: peak, mean, time at max, pending pods.
+    pub replicas: Vec<ReplicaSummary>,
     /// What the scenario configures but this version does not simulate yet.
     pub not_simulated: Vec<String>,
 }
@@ -137,9 +146,6 @@ impl RunReport {
             "alerts".to_owned(),
             "deployment".to_owned(),
         ];
-        if sc.fleet.autoscaling.enabled {
-            not_simulated.push("fleet.autoscaling".to_owned());
-        }
         let flags = &sc.features;
         for (on, name) in [
             (flags.multi_cloud, "features.multi_cloud"),
@@ -176,6 +182,7 @@ impl RunReport {
                 holds: world.conserved(),
             },
             scaling: world.scaling_actions().to_vec(),
+            replicas: replica_summaries(sc, world, now),
             not_simulated,
         }
     }
@@ -239,11 +246,35 @@ impl RunReport {
             c.in_flight,
             if c.holds { "holds" } else { "BROKEN" }
         );
-        for a in &self.scaling {
+        for r in &self.replicas {
+            let at_max = r
+                .seconds_at_max
+                .map_or(String::new(), |s| format!(", {s:.0} s at max"));
+            let _ = writeln!(
+                s,
+                "replicas {}: {} → {}, peak {}, mean {:.2}{at_max}; {} pods waited for a node ({:.0} s in all, longest {:.0} s)",
+                r.region,
+                r.initial,
+                r.last,
+                r.peak,
+                r.mean,
+                r.pending.pods,
+                r.pending.total_seconds,
+                r.pending.longest_seconds
+            );
+        }
+        for a in self.scaling.iter().take(TABLE_SCALING_ACTIONS) {
             let _ = writeln!(
                 s,
                 "scaled {} at {}: {} → {} ({})",
                 a.region, a.time, a.from, a.to, a.reason
+            );
+        }
+        if self.scaling.len() > TABLE_SCALING_ACTIONS {
+            let _ = writeln!(
+                s,
+                "… and {} more scaling actions (all in report.json)",
+                self.scaling.len() - TABLE_SCALING_ACTIONS
             );
         }
         if !self.not_simulated.is_empty() {
@@ -255,6 +286,24 @@ impl RunReport {
         }
         s
     }
+}
+
+fn replica_summaries(sc: &ScenarioConfig, world: &World, now: SimTime) -> Vec<ReplicaSummary> {
+    let pending = world.pending_time(now);
+    let max = world.autoscaling_bounds().map(|(_, max)| max);
+    sc.fleet
+        .regions
+        .iter()
+        .zip(pending)
+        .map(|(region, pending)| {
+            let actions: Vec<_> = world
+                .scaling_actions()
+                .iter()
+                .filter(|a| a.region == region.name)
+                .collect();
+            ReplicaSummary::new(&region.name, region.instances, &actions, now, max, pending)
+        })
+        .collect()
 }
 
 fn ms(d: sim_core::SimDuration) -> String {

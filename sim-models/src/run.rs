@@ -158,7 +158,7 @@ pub fn build_world(sc: &ScenarioConfig, seed: u64) -> Result<World, BuildError> 
     } else {
         EventLog::disabled()
     };
-    Ok(World::new(
+    let mut world = World::new(
         seed,
         versions,
         classes,
@@ -171,7 +171,11 @@ pub fn build_world(sc: &ScenarioConfig, seed: u64) -> Result<World, BuildError> 
         balancers,
         log,
         sc.monitoring.scrape_interval,
-    ))
+    );
+    if fleet.autoscaling.enabled {
+        world.enable_autoscaling(&fleet.autoscaling)?;
+    }
+    Ok(world)
 }
 
 /// Runs a scenario for its duration and returns the report and the world

@@ -6,15 +6,16 @@
 //! with `time_out` racing it. Later hops (session store, database, OAuth)
 //! slot in between `start_service` and `finish_service`.
 
+mod autoscaling;
 mod event;
 mod outcome;
 mod params;
 mod scaling;
 
-pub use event::{Event, FleetEvent, MonitorEvent, TrafficEvent};
+pub use event::{AutoscaleEvent, Event, FleetEvent, MonitorEvent, TrafficEvent};
 pub use outcome::{Outcome, Totals};
 pub use params::{Class, FleetParams, Probe, Version};
-pub use scaling::{NodePool, ScalingAction};
+pub use scaling::{NodePool, PendingTime, ScalingAction};
 
 use std::collections::VecDeque;
 
@@ -108,6 +109,10 @@ pub struct World {
     pub(crate) current_version: usize,
     /// Every change of desired replicas.
     pub(crate) scaling: Vec<ScalingAction>,
+    /// Waits of pods for a node, per fleet region (finished waits).
+    pub(crate) pending: Vec<PendingTime>,
+    /// One HPA per fleet region; empty without autoscaling.
+    autoscalers: Vec<autoscaling::RegionAutoscaler>,
     mix_rng: SimRng,
     service_rng: SimRng,
     error_rng: SimRng,
@@ -235,6 +240,8 @@ impl World {
             nodes,
             current_version,
             scaling: Vec::new(),
+            pending: vec![PendingTime::default(); regions.len()],
+            autoscalers: Vec::new(),
             mix_rng: SimRng::stream(seed, "traffic/mix"),
             service_rng: SimRng::stream(seed, "fleet/service"),
             error_rng: SimRng::stream(seed, "fleet/errors"),
@@ -424,6 +431,7 @@ impl World {
         let inst = &mut self.instances[i];
         inst.account(cx.now());
         inst.serving.push(id);
+        inst.served += 1;
         let life = inst.restarts;
         let version = inst.version;
         let req = self.requests.get_mut(id);
@@ -530,7 +538,13 @@ impl World {
         inst.lifecycle = Lifecycle::Starting;
         inst.created_at = now;
         inst.last_change = now;
-        inst.routable = !gated;
+        inst.set_routable(!gated, now);
+        if let Some(since) = inst.pending_since.take() {
+            let waited = now - since;
+            let region = inst.region;
+            self.pending[region].record(waited);
+        }
+        let inst = &self.instances[i];
         let life = inst.restarts;
         let up = FleetEvent::ProcessUp {
             instance: i as u32,
@@ -566,7 +580,7 @@ impl World {
         };
         if successes >= probe.success_threshold {
             inst.lifecycle = Lifecycle::Ready;
-            inst.routable = true;
+            inst.set_routable(true, cx.now());
             let (region, life) = (inst.region, inst.restarts);
             self.log.log(cx.now(), "instance_ready", |r| {
                 r.field("instance", i).field("life", life);
@@ -604,7 +618,7 @@ impl World {
         let inst = &mut self.instances[i];
         inst.account(now);
         inst.lifecycle = end;
-        inst.routable = false;
+        inst.set_routable(false, now);
         inst.restarts += 1;
         let (region, version) = (inst.region, inst.version);
         let lost: Vec<RequestId> = inst.serving.drain(..).chain(inst.queue.drain(..)).collect();
@@ -730,10 +744,11 @@ impl Model for World {
                 if room > 0 {
                     room -= 1;
                     inst.lifecycle = Lifecycle::Ready;
-                    inst.routable = true;
+                    inst.set_routable(true, cx.now());
                 } else {
                     inst.lifecycle = Lifecycle::Pending;
                     inst.routable = false;
+                    inst.pending_since = Some(cx.now());
                 }
             }
             self.refresh_routable(r);
@@ -743,6 +758,7 @@ impl Model for World {
             self.schedule_arrival(cx, r);
         }
         cx.schedule_in(SimDuration::ZERO, MonitorEvent::Scrape.into());
+        self.start_autoscalers(cx);
     }
 
     fn handle(&mut self, cx: &mut Context<'_, Event>, event: Event) {
@@ -750,6 +766,7 @@ impl Model for World {
             Event::Traffic(TrafficEvent::Arrival { region }) => self.arrive(cx, region as usize),
             Event::Fleet(e) => self.handle_fleet(cx, e),
             Event::Monitor(MonitorEvent::Scrape) => self.scrape(cx),
+            Event::Autoscale(e) => self.handle_autoscale(cx, e),
         }
     }
 }

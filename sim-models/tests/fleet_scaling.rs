@@ -12,6 +12,8 @@ fn production(instances: u32) -> ScenarioConfig {
     let mut sc = ScenarioConfig::preset(Profile::Production);
     sc.fleet.regions.truncate(1);
     sc.fleet.regions[0].instances = instances;
+    // Replicas are set by hand here, not by the HPA.
+    sc.fleet.autoscaling.enabled = false;
     sc.fleet.versions.truncate(1);
     sc.fleet.versions[0].error_rate = 0.0;
     sc.fleet.version = sc.fleet.versions[0].name.clone();

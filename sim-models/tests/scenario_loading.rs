@@ -264,8 +264,8 @@ const BAD: &[(&str, &str, &str)] = &[
     ),
     (
         "percentage over 100",
-        "fleet: { autoscaling: { target_cpu_percent: 150 } }",
-        "fleet.autoscaling.target_cpu_percent",
+        "fleet: { autoscaling: { target: { kind: cpu_utilization, average_utilization_percent: 150 } } }",
+        "fleet.autoscaling.target.average_utilization_percent",
     ),
     ("empty fleet", "fleet: { regions: [] }", "fleet.regions"),
     (

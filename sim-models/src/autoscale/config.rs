@@ -21,6 +21,8 @@ pub const MAX_POLICY_PERIOD: SimDuration = SimDuration::from_mins(30);
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct HpaConfig {
+    /// Whether the HPA acts (default true); `false` leaves replicas as set.
+    pub enabled: bool,
     /// Fewest replicas the HPA will set (`minReplicas`, default 1).
     pub min_replicas: u32,
     /// Most replicas the HPA will set (`maxReplicas`; required by Kubernetes,
@@ -54,6 +56,7 @@ pub struct HpaConfig {
 impl Default for HpaConfig {
     fn default() -> Self {
         HpaConfig {
+            enabled: true,
             min_replicas: 1,
             max_replicas: 10,
             target: MetricTarget::default(),

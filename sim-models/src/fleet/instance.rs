@@ -65,6 +65,13 @@ pub struct Instance {
     pub busy_slot_seconds: f64,
     /// When `serving` last changed.
     pub last_change: SimTime,
+    /// Requests it has started serving, ever (for per-pod request rates).
+    pub served: u64,
+    /// When `routable` (the pod's `Ready` condition) last changed; `None`
+    /// before it started.
+    pub readiness_changed_at: Option<SimTime>,
+    /// Since when it has waited for a node, while pending.
+    pub pending_since: Option<SimTime>,
 }
 
 impl Instance {
@@ -81,12 +88,23 @@ impl Instance {
             restarts: 0,
             busy_slot_seconds: 0.0,
             last_change: now,
+            served: 0,
+            readiness_changed_at: None,
+            pending_since: None,
         }
     }
 
     /// Requests on this instance: in service plus waiting.
     pub fn outstanding(&self) -> usize {
         self.serving.len() + self.queue.len()
+    }
+
+    /// Sets whether the balancer routes to it, noting when that changed.
+    pub fn set_routable(&mut self, routable: bool, now: SimTime) {
+        if self.routable != routable || self.readiness_changed_at.is_none() {
+            self.readiness_changed_at = Some(now);
+        }
+        self.routable = routable;
     }
 
     /// Brings the busy-time integral up to `now` before `serving` changes.

@@ -13,6 +13,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sim_core::SimDuration;
 
+use crate::autoscale::HpaConfig;
+
 /// A whole scenario: what runs, under which traffic, for how long.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -193,8 +195,10 @@ pub struct FleetConfig {
     pub liveness_probe: ProbeConfig,
     /// What one instance has and uses.
     pub resources: InstanceResourcesConfig,
-    /// Horizontal auto-scaling (configuration only until the autoscaling work lands).
-    pub autoscaling: AutoscalingConfig,
+    /// Horizontal auto-scaling: one Kubernetes HPA per fleet region
+    /// (`HorizontalPodAutoscaler.spec` with its defaults; `enabled: false` to turn off).
+    #[serde(default)]
+    pub autoscaling: HpaConfig,
     /// The nodes instances run on, per fleet region.
     pub nodes: NodesConfig,
 }
@@ -293,20 +297,6 @@ pub struct InstanceResourcesConfig {
     pub memory_per_request_bytes: u64,
     /// Log volume written per request (disk).
     pub log_bytes_per_request: u64,
-}
-
-/// Auto-scaling bounds (simulated by the autoscaling work; recorded now).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AutoscalingConfig {
-    /// Whether the fleet scales itself.
-    pub enabled: bool,
-    /// Lower bound of replicas per region.
-    pub min_replicas: u32,
-    /// Upper bound of replicas per region.
-    pub max_replicas: u32,
-    /// Target CPU utilisation, percent.
-    pub target_cpu_percent: f64,
 }
 
 /// The regional balancer.

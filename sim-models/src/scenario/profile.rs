@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use sim_core::SimDuration;
 
 use super::config::*;
+use crate::autoscale::{HpaConfig, MetricTarget};
 
 const MIB: u64 = 1024 * 1024;
 const GIB: u64 = 1024 * MIB;
@@ -100,11 +101,10 @@ fn development() -> ScenarioConfig {
                 memory_per_request_bytes: 2 * MIB,
                 log_bytes_per_request: 2 * 1024,
             },
-            autoscaling: AutoscalingConfig {
+            autoscaling: HpaConfig {
                 enabled: false,
-                min_replicas: 1,
                 max_replicas: 1,
-                target_cpu_percent: 80.0,
+                ..HpaConfig::default()
             },
             // The developer's machine: one host, nothing to provision.
             nodes: NodesConfig {
@@ -206,12 +206,15 @@ fn production() -> ScenarioConfig {
                 memory_per_request_bytes: MIB,
                 log_bytes_per_request: 512,
             },
-            // Kubernetes HPA bounds; 70 % CPU is a common HPA target.
-            autoscaling: AutoscalingConfig {
-                enabled: true,
+            // Kubernetes HPA defaults with these bounds; 70 % CPU is a
+            // common HPA target.
+            autoscaling: HpaConfig {
                 min_replicas: 6,
                 max_replicas: 30,
-                target_cpu_percent: 70.0,
+                target: MetricTarget::CpuUtilization {
+                    average_utilization_percent: 70.0,
+                },
+                ..HpaConfig::default()
             },
             // Four pods per node; a new node (VM boot + join) takes about
             // 90 s, a typical cluster-autoscaler scale-up on a public cloud (≈).

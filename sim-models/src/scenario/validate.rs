@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use sim_core::SimDuration;
 
 use super::config::*;
+use crate::autoscale::MetricTarget;
 use crate::error::{Problem, Result, ScenarioError};
 
 /// Checks `config` and returns every problem found, or `Ok(())`.
@@ -222,24 +223,23 @@ fn fleet(c: &mut Checker, f: &FleetConfig) {
     }
 
     let a = &f.autoscaling;
-    if a.min_replicas == 0 {
-        c.push("fleet.autoscaling.min_replicas", "must be ≥ 1");
-    }
-    if a.min_replicas > a.max_replicas {
+    c.problems.extend(a.problems("fleet.autoscaling"));
+    if let MetricTarget::CpuUtilization {
+        average_utilization_percent: p,
+    } = a.target
+        && p > 100.0
+    {
         c.push(
-            "fleet.autoscaling.max_replicas",
-            format!(
-                "must be ≥ min_replicas ({} < {})",
-                a.max_replicas, a.min_replicas
-            ),
+            "fleet.autoscaling.target.average_utilization_percent",
+            format!("must be ≤ 100: an instance's CPU is its busy slots (got {p})"),
         );
     }
-    if !(a.target_cpu_percent > 0.0 && a.target_cpu_percent <= 100.0) {
+    if a.metric_window > a.sync_period {
         c.push(
-            "fleet.autoscaling.target_cpu_percent",
+            "fleet.autoscaling.metric_window",
             format!(
-                "must be a percentage in (0, 100] (got {})",
-                a.target_cpu_percent
+                "must not exceed sync_period ({}): the simulated metrics pipeline opens one window per sync",
+                a.sync_period
             ),
         );
     }

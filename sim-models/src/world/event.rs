@@ -85,6 +85,21 @@ pub enum MonitorEvent {
     Scrape,
 }
 
+/// Events of the autoscaling family (one HPA per fleet region).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AutoscaleEvent {
+    /// The metric window of the region's next sync opens.
+    WindowStart {
+        /// Fleet region index.
+        region: u16,
+    },
+    /// The region's HPA runs.
+    Sync {
+        /// Fleet region index.
+        region: u16,
+    },
+}
+
 /// Everything that can happen in the world.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
@@ -94,6 +109,8 @@ pub enum Event {
     Fleet(FleetEvent),
     /// Monitoring.
     Monitor(MonitorEvent),
+    /// Autoscaling.
+    Autoscale(AutoscaleEvent),
 }
 
 impl From<TrafficEvent> for Event {
@@ -109,5 +126,10 @@ impl From<FleetEvent> for Event {
 impl From<MonitorEvent> for Event {
     fn from(e: MonitorEvent) -> Self {
         Event::Monitor(e)
+    }
+}
+impl From<AutoscaleEvent> for Event {
+    fn from(e: AutoscaleEvent) -> Self {
+        Event::Autoscale(e)
     }
 }

@@ -33,6 +33,30 @@ pub struct NodePool {
     pub provision_delay: SimDuration,
 }
 
+/// How long pods of one region waited for a node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct PendingTime {
+    /// Pods that waited (and then started or were removed).
+    pub pods: u64,
+    /// Their waits added up, in seconds.
+    pub total_seconds: f64,
+    /// The longest single wait, in seconds.
+    pub longest_seconds: f64,
+}
+
+impl PendingTime {
+    /// Adds one pod's wait (a pod placed at once did not wait).
+    pub fn record(&mut self, waited: SimDuration) {
+        if waited == SimDuration::ZERO {
+            return;
+        }
+        let s = waited.as_secs_f64();
+        self.pods += 1;
+        self.total_seconds += s;
+        self.longest_seconds = self.longest_seconds.max(s);
+    }
+}
+
 /// One change of a region's desired replicas, for the report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ScalingAction {
@@ -83,6 +107,7 @@ impl World {
                 let mut inst = Instance::new(region, self.current_version, cx.now(), true);
                 inst.lifecycle = Lifecycle::Pending;
                 inst.routable = false;
+                inst.pending_since = Some(cx.now());
                 self.instances.push(inst);
                 let m =
                     InstanceMetrics::register(&mut self.recorder, &self.params.regions[region], i);
@@ -169,7 +194,12 @@ impl World {
         let inst = &mut self.instances[i];
         let region = inst.region;
         match inst.lifecycle {
-            Lifecycle::Pending => inst.lifecycle = Lifecycle::Terminated,
+            Lifecycle::Pending => {
+                inst.lifecycle = Lifecycle::Terminated;
+                if let Some(since) = inst.pending_since.take() {
+                    self.pending[region].record(cx.now() - since);
+                }
+            }
             Lifecycle::Crashed => {
                 // Its restart is void: the restart handler only boots crashed instances.
                 inst.lifecycle = Lifecycle::Terminated;
@@ -177,7 +207,7 @@ impl World {
             }
             _ => {
                 inst.lifecycle = Lifecycle::Terminating;
-                inst.routable = false;
+                inst.set_routable(false, cx.now());
                 let deadline = FleetEvent::TerminationDeadline {
                     instance: i as u32,
                     life: inst.restarts,
@@ -199,6 +229,17 @@ impl World {
             let region = inst.region;
             self.place_pending(cx, region);
         }
+    }
+
+    /// Pod waits for nodes per fleet region, counting pods still pending at `now`.
+    pub fn pending_time(&self, now: SimTime) -> Vec<PendingTime> {
+        let mut out = self.pending.clone();
+        for inst in &self.instances {
+            if let Some(since) = inst.pending_since {
+                out[inst.region].record(now - since);
+            }
+        }
+        out
     }
 
     /// The node pools, per fleet region.

@@ -38,6 +38,8 @@ fn mmc_scenario(servers: u32, rho: f64) -> ScenarioConfig {
         instances: servers,
     }];
     sc.fleet.slots_per_instance = 1;
+    // Replicas are set by hand here, not by the HPA.
+    sc.fleet.autoscaling.enabled = false;
     sc.fleet.queue_limit = 0;
     sc.fleet.request_timeout = SimDuration::from_hours(10);
     sc.fleet.versions.truncate(1);
