@@ -1,6 +1,7 @@
 //! The `devops-sim` command line: run a scenario and print its report, or
 //! check a scenario before it is promoted to production.
 
+use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use sim_core::SimDuration;
-use sim_models::scenario::{Profile, ScenarioConfig};
+use sim_models::scenario::{LoggingMode, Profile, ScenarioConfig};
 
 /// DevOps Simulator: ask "what happens if…" of a whole production stack and
 /// get a reproducible answer in seconds.
@@ -67,7 +68,6 @@ fn main() -> ExitCode {
 /// Writes to standard output; a closed pipe (`| head`) ends the output
 /// quietly instead of panicking.
 fn say(text: &str) {
-    use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
@@ -113,6 +113,9 @@ fn run(
             return ExitCode::from(2);
         }
     };
+    if scenario.monitoring.logging == LoggingMode::Console {
+        print_log(world.event_log());
+    }
     say(&report.to_table());
     if let Some(dir) = out {
         if let Err(e) = write_outputs(dir, &report, &world) {
@@ -128,6 +131,20 @@ fn run(
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// The diagnostics a console-logging scenario (the development profile)
+/// shows: every logged event as a line on standard error.
+fn print_log(log: &sim_core::record::EventLog) {
+    let mut err = std::io::stderr().lock();
+    for record in log.records() {
+        if writeln!(err, "{record}").is_err() {
+            return;
+        }
+    }
+    if log.dropped() > 0 {
+        let _ = writeln!(err, "… {} more events not kept", log.dropped());
     }
 }
 

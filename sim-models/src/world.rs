@@ -331,13 +331,35 @@ impl World {
         t.arrivals == t.succeeded + t.failed + t.timed_out + t.rejected + self.in_flight()
     }
 
-    /// Records how an admitted request ended; it leaves `in_flight`.
-    fn finish(&mut self, region: usize, version: Option<usize>, outcome: Outcome) {
+    /// Records how a request admitted at `arrived` ended; it leaves `in_flight`.
+    fn finish(
+        &mut self,
+        now: SimTime,
+        arrived: SimTime,
+        region: usize,
+        version: Option<usize>,
+        outcome: Outcome,
+    ) {
         self.in_flight[region] -= 1;
-        self.count(region, version, outcome);
+        self.count(now, now - arrived, region, version, outcome);
     }
 
-    fn count(&mut self, region: usize, version: Option<usize>, outcome: Outcome) {
+    /// Counts an ended request (into the verbose log too, if enabled).
+    fn count(
+        &mut self,
+        now: SimTime,
+        took: SimDuration,
+        region: usize,
+        version: Option<usize>,
+        outcome: Outcome,
+    ) {
+        self.log.log(now, "request", |r| {
+            let version = version.map_or("-", |v| self.versions[v].name.as_str());
+            r.field("region", self.params.regions[region].as_str())
+                .field("version", version)
+                .field("outcome", outcome.label())
+                .field("took_ms", (took.as_secs_f64() * 1e6).round() / 1e3);
+        });
         match outcome {
             Outcome::Succeeded => self.totals.succeeded += 1,
             Outcome::Failed => self.totals.failed += 1,
@@ -375,20 +397,32 @@ impl World {
             &mut self.balancer_rng,
         );
         let Some(i) = picked else {
-            return self.count(region, None, Outcome::Rejected);
+            return self.count(cx.now(), SimDuration::ZERO, region, None, Outcome::Rejected);
         };
         let inst = &self.instances[i];
         let version = inst.version;
         if !matches!(inst.lifecycle, Lifecycle::Up | Lifecycle::Ready) {
             // Routed before the process is up (probes off): connection refused.
-            return self.count(region, Some(version), Outcome::Failed);
+            return self.count(
+                cx.now(),
+                SimDuration::ZERO,
+                region,
+                Some(version),
+                Outcome::Failed,
+            );
         }
         let has_slot = inst.serving.len() < self.params.slots as usize;
         let instance_queue_full = inst.queue.len() >= self.params.queue_limit as usize;
         let balancer_queue_full =
             self.waiting[region].len() >= self.params.balancer_queue_limit as usize;
         if !has_slot && instance_queue_full && balancer_queue_full {
-            return self.count(region, Some(version), Outcome::Rejected);
+            return self.count(
+                cx.now(),
+                SimDuration::ZERO,
+                region,
+                Some(version),
+                Outcome::Rejected,
+            );
         }
         let id = self.admit(cx, region, user_region, class);
         if has_slot {
@@ -482,7 +516,7 @@ impl World {
             } else {
                 Outcome::Succeeded
             };
-            self.finish(region, Some(version), outcome);
+            self.finish(now, req.arrived, region, Some(version), outcome);
             if !failed {
                 let latency = now - req.arrived;
                 self.recorder
@@ -518,14 +552,15 @@ impl World {
 
     /// The client of request `id` gives up. The request stays where it is
     /// (an instance may still be working on it) and is dropped when reached.
-    fn time_out(&mut self, id: RequestId) {
+    fn time_out(&mut self, now: SimTime, id: RequestId) {
         let req = self.requests.get_mut(id);
+        let arrived = req.arrived;
         req.stage = Stage::Abandoned;
         req.timeout = None;
         let region = req.region as usize;
         let version = req.instance.map(|i| self.instances[i as usize].version);
         self.abandoned += 1;
-        self.finish(region, version, Outcome::TimedOut);
+        self.finish(now, arrived, region, version, Outcome::TimedOut);
     }
 
     // ---- instance lifecycle ---------------------------------------------
@@ -631,7 +666,7 @@ impl World {
                 if let Some(key) = req.timeout {
                     cx.cancel(key);
                 }
-                self.finish(region, Some(version), Outcome::Failed);
+                self.finish(now, req.arrived, region, Some(version), Outcome::Failed);
             }
         }
         self.log.log(now, "instance_stopped", |r| {
@@ -797,7 +832,7 @@ impl World {
             FleetEvent::ServiceDone { .. }
             | FleetEvent::ProcessUp { .. }
             | FleetEvent::ReadinessProbe { .. } => {}
-            FleetEvent::Timeout { request } => self.time_out(request),
+            FleetEvent::Timeout { request } => self.time_out(cx.now(), request),
             FleetEvent::Crash { instance } => self.crash(cx, instance as usize),
             FleetEvent::Restart { instance } => {
                 if self.instances[instance as usize].lifecycle == Lifecycle::Crashed {

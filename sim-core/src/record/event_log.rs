@@ -164,6 +164,18 @@ impl LogRecord {
     }
 }
 
+impl std::fmt::Display for LogRecord {
+    /// One console line: `1.500s instance_killed instance=3 reason="oom"`
+    /// (time to the millisecond, strings JSON-quoted, fields sorted by name).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.3}s {}", self.time.as_secs_f64(), self.kind)?;
+        for (k, v) in &self.fields {
+            write!(f, " {k}={v}")?;
+        }
+        Ok(())
+    }
+}
+
 impl Serialize for LogRecord {
     /// A flat object whose first keys are `time`, `time_ns` and `kind`, so a
     /// line reads chronologically and filters easily with `jq`.
@@ -244,6 +256,18 @@ mod tests {
         assert_eq!(log.dropped(), 7);
         assert_eq!(log.records()[2].fields["i"], 2);
         assert_eq!(log.records()[2].time, at(2));
+    }
+
+    #[test]
+    fn a_record_reads_as_one_console_line() {
+        let mut log = EventLog::unbounded();
+        log.log(at(2), "request", |r| {
+            r.field("outcome", "failed").field("took_ms", 1.5);
+        });
+        assert_eq!(
+            log.records()[0].to_string(),
+            r#"0.002s request outcome="failed" took_ms=1.5"#
+        );
     }
 
     #[test]
