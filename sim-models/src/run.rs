@@ -50,13 +50,19 @@ pub fn build_world(sc: &ScenarioConfig, seed: u64) -> Result<World, BuildError> 
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let service =
-                Dist::log_normal(v.service_median.as_secs_f64(), v.service_p99.as_secs_f64())
-                    .map_err(|e| invalid(format!("fleet.versions[{i}]"), e))?;
+            let service = Dist::log_normal(
+                v.service_median.as_secs_f64() * v.latency_factor,
+                v.service_p99.as_secs_f64() * v.latency_factor,
+            )
+            .map_err(|e| invalid(format!("fleet.versions[{i}]"), e))?;
             Ok(Version {
                 name: v.name.clone(),
                 service,
                 error_rate: v.error_rate,
+                cpu_factor: v.cpu_factor,
+                leak_bytes_per_s: v.memory_leak_bytes_per_hour as f64 / 3600.0,
+                crash_on_start: v.crash_on_start_probability,
+                startup: v.startup_time.unwrap_or(fleet.cold_start),
             })
         })
         .collect::<Result<Vec<_>, BuildError>>()?;
@@ -112,10 +118,10 @@ pub fn build_world(sc: &ScenarioConfig, seed: u64) -> Result<World, BuildError> 
         slots: fleet.slots_per_instance,
         queue_limit: fleet.queue_limit,
         balancer_queue_limit: sc.load_balancer.queue_limit,
-        cold_start: fleet.cold_start,
         request_timeout: fleet.request_timeout,
         readiness,
         restart_delay: RESTART_DELAY,
+        memory_limit_bytes: fleet.resources.memory_limit_bytes,
         base_memory_bytes: fleet.resources.base_memory_bytes,
         memory_per_request_bytes: fleet.resources.memory_per_request_bytes,
         log_bytes_per_request: fleet.resources.log_bytes_per_request,

@@ -27,6 +27,9 @@ use crate::fleet::instance::{Instance, Lifecycle};
 use crate::request::{Request, RequestId, Requests, Stage};
 use crate::traffic::{ArrivalProcess, RequestMix};
 
+/// The longest CrashLoopBackOff delay (Kubernetes: five minutes).
+const MAX_RESTART_BACKOFF: SimDuration = SimDuration::from_mins(5);
+
 /// Metric handles, registered once.
 #[derive(Debug)]
 struct Metrics {
@@ -116,6 +119,7 @@ pub struct World {
     mix_rng: SimRng,
     service_rng: SimRng,
     error_rng: SimRng,
+    start_rng: SimRng,
     balancer_rng: SimRng,
 }
 
@@ -245,6 +249,7 @@ impl World {
             mix_rng: SimRng::stream(seed, "traffic/mix"),
             service_rng: SimRng::stream(seed, "fleet/service"),
             error_rng: SimRng::stream(seed, "fleet/errors"),
+            start_rng: SimRng::stream(seed, "fleet/starts"),
             balancer_rng: SimRng::stream(seed, "fleet/balancer"),
         }
     }
@@ -585,7 +590,8 @@ impl World {
             instance: i as u32,
             life,
         };
-        cx.schedule_in(self.params.cold_start, up.into());
+        cx.schedule_in(self.versions[inst.version].startup, up.into());
+        self.schedule_oom(cx, i);
         if let Some(probe) = self.params.readiness {
             let ev = FleetEvent::ReadinessProbe {
                 instance: i as u32,
@@ -597,7 +603,33 @@ impl World {
         self.refresh_routable(self.instances[i].region);
     }
 
+    /// With a leaking release, idle memory reaches the limit after
+    /// (limit − base) ÷ leak of uptime: then the OOM killer (memory held by
+    /// requests in flight is not counted toward it).
+    fn schedule_oom(&mut self, cx: &mut Context<'_, Event>, i: usize) {
+        let inst = &self.instances[i];
+        let leak = self.versions[inst.version].leak_bytes_per_s;
+        if leak > 0.0 {
+            let room = self
+                .params
+                .memory_limit_bytes
+                .saturating_sub(self.params.base_memory_bytes);
+            let oom = FleetEvent::OutOfMemory {
+                instance: i as u32,
+                life: inst.restarts,
+            };
+            cx.schedule_in(SimDuration::from_secs_f64(room as f64 / leak), oom.into());
+        }
+    }
+
     fn process_up(&mut self, cx: &mut Context<'_, Event>, i: usize) {
+        let p = self.versions[self.instances[i].version].crash_on_start;
+        if p > 0.0 && self.start_rng.uniform() < p {
+            self.log.log(cx.now(), "crash_on_start", |r| {
+                r.field("instance", i);
+            });
+            return self.crash(cx, i);
+        }
         self.instances[i].lifecycle = Lifecycle::Up;
         // With probes off it was routable already; now it can serve.
         self.fill_slots(cx, i);
@@ -616,6 +648,7 @@ impl World {
         if successes >= probe.success_threshold {
             inst.lifecycle = Lifecycle::Ready;
             inst.set_routable(true, cx.now());
+            inst.crash_streak = 0;
             let (region, life) = (inst.region, inst.restarts);
             self.log.log(cx.now(), "instance_ready", |r| {
                 r.field("instance", i).field("life", life);
@@ -640,8 +673,16 @@ impl World {
             Lifecycle::Terminating => self.kill(cx, i, Lifecycle::Terminated),
             _ => {
                 self.kill(cx, i, Lifecycle::Crashed);
+                // CrashLoopBackOff: 10 s, doubling per crash in a row, at most 5 min.
+                let streak = &mut self.instances[i].crash_streak;
+                let delay = self
+                    .params
+                    .restart_delay
+                    .saturating_mul(1 << (*streak).min(5))
+                    .min(MAX_RESTART_BACKOFF);
+                *streak += 1;
                 let restart = FleetEvent::Restart { instance: i as u32 };
-                cx.schedule_in(self.params.restart_delay, restart.into());
+                cx.schedule_in(delay, restart.into());
             }
         }
     }
@@ -708,11 +749,15 @@ impl World {
         for (inst, m) in self.instances.iter_mut().zip(&mut self.metrics.instance) {
             inst.account(now);
             let r = inst.region;
-            let busy_in_window = inst.busy_slot_seconds - m.busy_at_last_scrape;
+            let version = &self.versions[inst.version];
+            let busy_in_window =
+                (inst.busy_slot_seconds - m.busy_at_last_scrape) * version.cpu_factor;
             m.busy_at_last_scrape = inst.busy_slot_seconds;
             let held = inst.outstanding() as u64;
-            let memory =
-                self.params.base_memory_bytes + held * self.params.memory_per_request_bytes;
+            let leaked = version.leak_bytes_per_s * (now - inst.created_at).as_secs_f64();
+            let memory = (self.params.base_memory_bytes
+                + held * self.params.memory_per_request_bytes) as f64
+                + leaked;
             let alive = inst.lifecycle.on_node() && inst.lifecycle != Lifecycle::Crashed;
             let cpu = if window > 0.0 {
                 busy_in_window / (slots * window)
@@ -721,7 +766,7 @@ impl World {
             };
             self.recorder.set(m.cpu, cpu);
             self.recorder
-                .set(m.memory, if alive { memory as f64 } else { 0.0 });
+                .set(m.memory, if alive { memory } else { 0.0 });
             count[r] += 1.0;
             busy[r] += busy_in_window;
             ready[r] += f64::from(u8::from(inst.lifecycle == Lifecycle::Ready));
@@ -775,11 +820,16 @@ impl Model for World {
         for r in 0..self.params.regions.len() {
             let pool = self.nodes[r];
             let mut room = pool.ready * pool.pods_per_node;
-            for inst in self.instances.iter_mut().filter(|x| x.region == r) {
+            for i in 0..self.instances.len() {
+                let inst = &mut self.instances[i];
+                if inst.region != r {
+                    continue;
+                }
                 if room > 0 {
                     room -= 1;
                     inst.lifecycle = Lifecycle::Ready;
                     inst.set_routable(true, cx.now());
+                    self.schedule_oom(cx, i);
                 } else {
                     inst.lifecycle = Lifecycle::Pending;
                     inst.routable = false;
@@ -829,7 +879,14 @@ impl World {
             } if current(self, instance, life) => {
                 self.readiness_probe(cx, instance as usize, successes)
             }
+            FleetEvent::OutOfMemory { instance, life } if current(self, instance, life) => {
+                self.log.log(cx.now(), "oom_killed", |r| {
+                    r.field("instance", instance);
+                });
+                self.crash(cx, instance as usize)
+            }
             FleetEvent::ServiceDone { .. }
+            | FleetEvent::OutOfMemory { .. }
             | FleetEvent::ProcessUp { .. }
             | FleetEvent::ReadinessProbe { .. } => {}
             FleetEvent::Timeout { request } => self.time_out(cx.now(), request),

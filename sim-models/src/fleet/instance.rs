@@ -72,6 +72,8 @@ pub struct Instance {
     pub readiness_changed_at: Option<SimTime>,
     /// Since when it has waited for a node, while pending.
     pub pending_since: Option<SimTime>,
+    /// Crashes since it was last ready (the restart back-off doubles with each).
+    pub crash_streak: u32,
 }
 
 impl Instance {
@@ -91,6 +93,7 @@ impl Instance {
             served: 0,
             readiness_changed_at: None,
             pending_since: None,
+            crash_streak: 0,
         }
     }
 

@@ -245,6 +245,41 @@ pub struct VersionConfig {
     /// Share of requests that fail with a server error, 0–1.
     #[serde(default)]
     pub error_rate: f64,
+    /// Multiplier on service time (1.5: a release 50 % slower).
+    #[serde(default = "one")]
+    pub latency_factor: f64,
+    /// Multiplier on the CPU a request burns, without changing its latency.
+    #[serde(default = "one")]
+    pub cpu_factor: f64,
+    /// Memory an instance leaks per hour of uptime; at the memory limit it is
+    /// OOM-killed and restarted.
+    #[serde(default)]
+    pub memory_leak_bytes_per_hour: u64,
+    /// Chance that a start crashes (a crash loop when it is high).
+    #[serde(default)]
+    pub crash_on_start_probability: f64,
+    /// Start-up time of this release; `fleet.cold_start` when absent.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub startup_time: Option<SimDuration>,
+}
+
+impl VersionConfig {
+    /// A well-behaved release with this service time: no errors, leaks or
+    /// crashes, factors 1, the fleet's cold start.
+    pub fn new(name: &str, service_median: SimDuration, service_p99: SimDuration) -> Self {
+        VersionConfig {
+            name: name.to_owned(),
+            service_median,
+            service_p99,
+            error_rate: 0.0,
+            latency_factor: 1.0,
+            cpu_factor: 1.0,
+            memory_leak_bytes_per_hour: 0,
+            crash_on_start_probability: 0.0,
+            startup_time: None,
+        }
+    }
 }
 
 /// A Kubernetes probe; defaults are the Kubernetes Probe API's.

@@ -83,13 +83,12 @@ fn development() -> ScenarioConfig {
             cold_start: SimDuration::from_secs(2),
             request_timeout: SimDuration::from_secs(30),
             version: "dev".into(),
-            versions: vec![VersionConfig {
-                name: "dev".into(),
-                // Unoptimised builds with source maps and verbose logging.
-                service_median: SimDuration::from_millis(40),
-                service_p99: SimDuration::from_millis(400),
-                error_rate: 0.0,
-            }],
+            // Unoptimised builds with source maps and verbose logging.
+            versions: vec![VersionConfig::new(
+                "dev",
+                SimDuration::from_millis(40),
+                SimDuration::from_millis(400),
+            )],
             // Kubernetes Probe API defaults (initialDelay 0 s, period 10 s,
             // timeout 1 s, success 1, failure 3): a Compose healthcheck is alike.
             readiness_probe: ProbeConfig::default(),
@@ -189,10 +188,12 @@ fn production() -> ScenarioConfig {
             request_timeout: SimDuration::from_secs(30),
             version: "v1.4.2".into(),
             versions: vec![VersionConfig {
-                name: "v1.4.2".into(),
-                service_median: SimDuration::from_millis(20),
-                service_p99: SimDuration::from_millis(200),
                 error_rate: 0.001,
+                ..VersionConfig::new(
+                    "v1.4.2",
+                    SimDuration::from_millis(20),
+                    SimDuration::from_millis(200),
+                )
             }],
             // Kubernetes Probe API defaults: initialDelaySeconds 0,
             // periodSeconds 10, timeoutSeconds 1, successThreshold 1,

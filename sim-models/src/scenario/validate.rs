@@ -15,7 +15,8 @@ use crate::error::{Problem, Result, ScenarioError};
 /// Rules: rates, multipliers and weights finite and ≥ 0; class fractions in
 /// [0, 1] summing to 1 ± 1e-6; at least one user region and one fleet region
 /// with ≥ 1 instance in total; unique names; `fleet.version` among
-/// `versions`; service_p99 > service_median > 0; error_rate in [0, 1];
+/// `versions`; service_p99 > service_median > 0; error_rate and
+/// crash_on_start_probability in [0, 1]; latency and CPU factors > 0;
 /// slots ≥ 1; diurnal amplitude in [0, 1] and peak hour in [0, 24); probe
 /// period and timeout > 0, thresholds ≥ 1; autoscaling 1 ≤ min ≤ max and target
 /// CPU in (0, 100]; cpu_cores > 0; durations that must pass time > 0.
@@ -195,6 +196,21 @@ fn fleet(c: &mut Checker, f: &FleetConfig) {
             );
         }
         c.fraction(format!("{p}.error_rate"), v.error_rate);
+        c.fraction(
+            format!("{p}.crash_on_start_probability"),
+            v.crash_on_start_probability,
+        );
+        for (field, factor) in [
+            ("latency_factor", v.latency_factor),
+            ("cpu_factor", v.cpu_factor),
+        ] {
+            if !(factor.is_finite() && factor > 0.0) {
+                c.push(
+                    format!("{p}.{field}"),
+                    format!("must be a finite number > 0 (got {factor})"),
+                );
+            }
+        }
     }
     if !f.versions.iter().any(|v| v.name == f.version) {
         c.push(

@@ -94,7 +94,8 @@ impl World {
         let seconds = (now - opened).as_secs_f64();
         let metric = (has_process && seconds > 0.0).then(|| match a.hpa.config().target {
             MetricTarget::CpuUtilization { .. } => {
-                100.0 * (inst.busy_slot_seconds - busy0) / (slots * seconds)
+                let cpu_factor = self.versions[inst.version].cpu_factor;
+                100.0 * cpu_factor * (inst.busy_slot_seconds - busy0) / (slots * seconds)
             }
             MetricTarget::RequestsPerSecond { .. } => (inst.served - served0) as f64 / seconds,
         });

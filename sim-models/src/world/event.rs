@@ -52,6 +52,13 @@ pub enum FleetEvent {
         /// Instance index.
         instance: u32,
     },
+    /// An instance's leaked memory reaches its limit.
+    OutOfMemory {
+        /// Instance index.
+        instance: u32,
+        /// The instance's life.
+        life: u32,
+    },
     /// The kubelet restarts a crashed instance.
     Restart {
         /// Instance index.

@@ -13,6 +13,14 @@ pub struct Version {
     pub service: Dist,
     /// Probability that a served request fails.
     pub error_rate: f64,
+    /// Multiplier on the CPU a request burns (the CPU metric, not latency).
+    pub cpu_factor: f64,
+    /// Memory leaked per second of uptime.
+    pub leak_bytes_per_s: f64,
+    /// Chance that a start crashes.
+    pub crash_on_start: f64,
+    /// From start to process up.
+    pub startup: SimDuration,
 }
 
 /// A request class's runtime parameters.
@@ -37,14 +45,14 @@ pub struct FleetParams {
     pub queue_limit: u32,
     /// Requests allowed to wait at a region's balancer when every instance is full.
     pub balancer_queue_limit: u32,
-    /// Process start-up time.
-    pub cold_start: SimDuration,
     /// Client timeout.
     pub request_timeout: SimDuration,
     /// Readiness probes gate traffic (`None`: probes off, routable at once).
     pub readiness: Option<Probe>,
     /// Delay before a crashed instance is restarted (Kubernetes' first back-off is 10 s).
     pub restart_delay: SimDuration,
+    /// Memory at which an instance is OOM-killed.
+    pub memory_limit_bytes: u64,
     /// Resident memory of an idle instance.
     pub base_memory_bytes: u64,
     /// Extra memory per request held (serving or queued).
