@@ -21,6 +21,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod alerting;
 pub mod autoscale;
 pub mod error;
 pub mod fleet;
