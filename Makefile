@@ -3,10 +3,11 @@ CARGO ?= cargo
 VENV ?= .venv
 PYTHON ?= python3
 
-.PHONY: test run bench bench-peers
+.PHONY: test python-test run bench bench-peers
 
 ## Every check: formatting, lints as errors, all tests, docs without warnings,
-## and the examples (which assert their results) on small settings.
+## the examples (which assert their results) on small settings, then the
+## Python package's tests and the notebooks.
 test:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
@@ -15,6 +16,16 @@ test:
 	$(CARGO) run --quiet --example mmc_queue -- --customers 50000 --replications 12
 	$(CARGO) run --quiet --example hold -- --pending 1000 --events 200000
 	$(CARGO) run --quiet -- validate scenarios/production.yaml --target production
+	$(MAKE) python-test
+
+## The Python package: build the extension once (release) into $(VENV), then
+## run its tests (pytest, stubtest, Dask and process pools) and execute the
+## notebooks (nbmake) on small settings.
+python-test:
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r sim-py/requirements-test.txt
+	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --release --manifest-path sim-py/Cargo.toml
+	$(VENV)/bin/python -m pytest sim-py/tests --nbmake notebooks
 
 ## The main job: the built-in production scenario (an hour of ~1,000 req/s),
 ## report printed and written to out/.
