@@ -25,6 +25,7 @@ pub mod alerting;
 pub mod autoscale;
 pub mod error;
 pub mod fleet;
+pub mod pipeline;
 pub mod report;
 pub mod request;
 pub mod run;
