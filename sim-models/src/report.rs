@@ -2,6 +2,7 @@
 //! the conservation counts. Every number comes from recorded counters and
 //! histograms; a section is present only for what was simulated.
 
+mod alerts;
 mod replicas;
 
 use std::fmt::Write as _;
@@ -13,6 +14,7 @@ use sim_core::record::LatencySummary;
 use crate::scenario::ScenarioConfig;
 use crate::world::{Outcome, Totals, World};
 
+pub use alerts::{AlertsReport, FiredAlert, SentNotification};
 pub use replicas::ReplicaSummary;
 
 /// Scaling actions the table shows; the JSON report has them all.
@@ -82,6 +84,8 @@ pub struct RunReport {
     pub scaling: Vec<crate::world::ScalingAction>,
     /// Replicas per fleet region: peak, mean, time at max, pending pods.
     pub replicas: Vec<ReplicaSummary>,
+    /// Alerts fired, their time to fire, and the notifications sent.
+    pub alerts: AlertsReport,
     /// What the scenario configures but this version does not simulate yet.
     pub not_simulated: Vec<String>,
 }
@@ -143,7 +147,6 @@ impl RunReport {
         let mut not_simulated = vec![
             "database".to_owned(),
             "cache".to_owned(),
-            "alerts".to_owned(),
             "deployment".to_owned(),
         ];
         let flags = &sc.features;
@@ -183,6 +186,7 @@ impl RunReport {
             },
             scaling: world.scaling_actions().to_vec(),
             replicas: replica_summaries(sc, world, now),
+            alerts: AlertsReport::new(world.alerts(), world.notifications()),
             not_simulated,
         }
     }
@@ -270,6 +274,30 @@ impl RunReport {
                 a.region, a.time, a.from, a.to, a.reason
             );
         }
+        for a in &self.alerts.fired {
+            let labels: Vec<String> = a.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let resolved = a.resolved_at.map_or("still firing".to_owned(), |t| {
+                format!("resolved at {}", at(t))
+            });
+            let _ = writeln!(
+                s,
+                "alert {}{{{}}} fired at {}, {:.0} s after its condition began; {resolved}",
+                a.alertname,
+                labels.join(","),
+                at(a.fired_at),
+                a.time_to_fire_seconds
+            );
+        }
+        if let Some(first) = self.alerts.notifications.first() {
+            let _ = writeln!(
+                s,
+                "{} notifications; the first, \"{}\", reached {} at {}",
+                self.alerts.notifications.len(),
+                first.subject,
+                first.to,
+                at(first.delivered_at)
+            );
+        }
         if self.scaling.len() > TABLE_SCALING_ACTIONS {
             let _ = writeln!(
                 s,
@@ -304,6 +332,11 @@ fn replica_summaries(sc: &ScenarioConfig, world: &World, now: SimTime) -> Vec<Re
             ReplicaSummary::new(&region.name, region.instances, &actions, now, max, pending)
         })
         .collect()
+}
+
+/// A time to the millisecond, e.g. `t=12m47s178ms`.
+fn at(t: SimTime) -> SimTime {
+    SimTime::from_nanos(t.as_nanos().div_ceil(1_000_000) * 1_000_000)
 }
 
 fn ms(d: sim_core::SimDuration) -> String {

@@ -181,6 +181,9 @@ pub fn build_world(sc: &ScenarioConfig, seed: u64) -> Result<World, BuildError> 
     if fleet.autoscaling.enabled {
         world.enable_autoscaling(&fleet.autoscaling)?;
     }
+    if sc.monitoring.prometheus && !sc.monitoring.alerting.groups.is_empty() {
+        world.enable_alerting(&sc.monitoring.alerting)?;
+    }
     Ok(world)
 }
 

@@ -6,10 +6,12 @@
 //! with `time_out` racing it. Later hops (session store, database, OAuth)
 //! slot in between `start_service` and `finish_service`.
 
+mod alerts;
 mod autoscaling;
 mod event;
 mod outcome;
 mod params;
+mod rollout;
 mod scaling;
 
 pub use event::{AutoscaleEvent, Event, FleetEvent, MonitorEvent, TrafficEvent};
@@ -116,6 +118,11 @@ pub struct World {
     pub(crate) pending: Vec<PendingTime>,
     /// One HPA per fleet region; empty without autoscaling.
     autoscalers: Vec<autoscaling::RegionAutoscaler>,
+    /// Alert rules and Alertmanager, with Prometheus on.
+    alerting: Option<crate::alerting::Alerting>,
+    /// When the pending Alertmanager flush event fires.
+    alert_flush_at: Option<SimTime>,
+    alert_rng: SimRng,
     mix_rng: SimRng,
     service_rng: SimRng,
     error_rng: SimRng,
@@ -246,6 +253,9 @@ impl World {
             scaling: Vec::new(),
             pending: vec![PendingTime::default(); regions.len()],
             autoscalers: Vec::new(),
+            alerting: None,
+            alert_flush_at: None,
+            alert_rng: SimRng::stream(seed, "monitoring/alert_delivery"),
             mix_rng: SimRng::stream(seed, "traffic/mix"),
             service_rng: SimRng::stream(seed, "fleet/service"),
             error_rng: SimRng::stream(seed, "fleet/errors"),
@@ -807,6 +817,7 @@ impl World {
             window.reset();
         }
         self.recorder.sample(now);
+        self.evaluate_alerts(cx);
         cx.schedule_in(self.scrape_interval, MonitorEvent::Scrape.into());
     }
 }
@@ -851,6 +862,7 @@ impl Model for World {
             Event::Traffic(TrafficEvent::Arrival { region }) => self.arrive(cx, region as usize),
             Event::Fleet(e) => self.handle_fleet(cx, e),
             Event::Monitor(MonitorEvent::Scrape) => self.scrape(cx),
+            Event::Monitor(MonitorEvent::AlertFlush) => self.flush_alerts(cx),
             Event::Autoscale(e) => self.handle_autoscale(cx, e),
         }
     }

@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sim_core::SimDuration;
 
+use crate::alerting::AlertingConfig;
 use crate::autoscale::HpaConfig;
 
 /// A whole scenario: what runs, under which traffic, for how long.
@@ -424,8 +425,10 @@ pub struct MonitoringConfig {
     pub verbose: bool,
     /// Prometheus + Grafana-style monitoring.
     pub prometheus: bool,
-    /// Alert email address, if alerts are mailed.
-    pub alert_email: Option<String>,
+    /// Alert rules (Prometheus rule-file groups) and the Alertmanager that
+    /// notifies on them; evaluated only with `prometheus: true`.
+    #[serde(default)]
+    pub alerting: AlertingConfig,
 }
 
 /// Where logs go.

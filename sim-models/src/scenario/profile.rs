@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use sim_core::SimDuration;
 
 use super::config::*;
+use crate::alerting::{AlertingConfig, DelayConfig, ReceiverConfig, RuleFileConfig};
 use crate::autoscale::{HpaConfig, MetricTarget};
 
 const MIB: u64 = 1024 * 1024;
@@ -139,7 +140,7 @@ fn development() -> ScenarioConfig {
             logging: LoggingMode::Console,
             verbose: true,
             prometheus: false,
-            alert_email: None,
+            alerting: AlertingConfig::default(),
         },
         deployment: DeploymentConfig {
             strategy: DeploymentStrategy::Compose,
@@ -252,7 +253,7 @@ fn production() -> ScenarioConfig {
             logging: LoggingMode::Structured,
             verbose: false,
             prometheus: true,
-            alert_email: Some("oncall@example.com".into()),
+            alerting: production_alerting(),
         },
         deployment: DeploymentConfig {
             strategy: DeploymentStrategy::Rolling,
@@ -261,6 +262,25 @@ fn production() -> ScenarioConfig {
         },
         features: FeatureFlags::default(),
     }
+}
+
+/// Rules on error rate, p99 latency and pending pods
+/// (`production.rules.yaml`), evaluated every 15 s like Prometheus' example
+/// configuration, mailed to on-call with a delivery delay of a few seconds
+/// (median 5 s, p99 1 min: typical for a mail relay, ≈).
+fn production_alerting() -> AlertingConfig {
+    let rules = RuleFileConfig::from_yaml(include_str!("production.rules.yaml"))
+        .expect("the production rule file parses");
+    let mut alerting = AlertingConfig::from_rule_file(rules);
+    alerting.evaluation_interval = SimDuration::from_secs(15);
+    alerting.alertmanager.receiver = ReceiverConfig::Email {
+        to: "oncall@example.com".into(),
+        send_resolved: true,
+        delivery_delay: DelayConfig::Random(
+            sim_core::Dist::log_normal(5.0, 60.0).expect("a valid delay"),
+        ),
+    };
+    alerting
 }
 
 fn experimental() -> ScenarioConfig {

@@ -324,12 +324,12 @@ fn load_balancer(c: &mut Checker, lb: &LoadBalancerConfig, fleet: &FleetConfig) 
 
 fn monitoring(c: &mut Checker, m: &MonitoringConfig) {
     c.positive_duration("monitoring.scrape_interval", m.scrape_interval);
-    if let Some(email) = &m.alert_email
-        && !email.contains('@')
-    {
+    let a = &m.alerting;
+    c.problems.extend(a.problems("monitoring.alerting"));
+    if !a.groups.is_empty() && !m.prometheus {
         c.push(
-            "monitoring.alert_email",
-            format!("`{email}` is not an email address"),
+            "monitoring.alerting.groups",
+            "alert rules need monitoring.prometheus: true",
         );
     }
 }

@@ -88,8 +88,11 @@ pub enum FleetEvent {
 /// Events of the monitoring family.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MonitorEvent {
-    /// Sample every gauge and counter into its time series.
+    /// Sample every gauge and counter into its time series (then evaluate
+    /// the alert rules that are due).
     Scrape,
+    /// Alertmanager flushes the groups that are due.
+    AlertFlush,
 }
 
 /// Events of the autoscaling family (one HPA per fleet region).

@@ -82,7 +82,17 @@ impl World {
             .count() as u32
     }
 
-    /// Sets the replicas of `region` to `desired`, recording why.
+    /// Replicas of `region` running `version`.
+    pub fn replicas_of(&self, region: usize, version: usize) -> u32 {
+        self.instances
+            .iter()
+            .filter(|x| x.region == region && x.version == version && x.lifecycle.counted())
+            .count() as u32
+    }
+
+    /// Sets the replicas of `region` to `desired`, recording why. During a
+    /// rollout the rollout's desired count changes instead, and its
+    /// controller adds or removes the pods.
     pub fn scale_to(
         &mut self,
         cx: &mut Context<'_, Event>,
@@ -101,35 +111,63 @@ impl World {
             to: desired,
             reason: reason.to_owned(),
         });
+        if self.rollout_resized(cx, region, desired) {
+            return;
+        }
         if desired > current {
-            for _ in current..desired {
-                let i = self.instances.len();
-                let mut inst = Instance::new(region, self.current_version, cx.now(), true);
-                inst.lifecycle = Lifecycle::Pending;
-                inst.routable = false;
-                inst.pending_since = Some(cx.now());
-                self.instances.push(inst);
-                let m =
-                    InstanceMetrics::register(&mut self.recorder, &self.params.regions[region], i);
-                self.metrics.instance.push(m);
-            }
-            self.place_pending(cx, region);
+            self.add_pods(cx, region, self.current_version, desired - current);
         } else {
-            for i in self
-                .removal_order(region)
-                .into_iter()
-                .take((current - desired) as usize)
-            {
-                self.terminate(cx, i);
-            }
+            self.remove_pods(cx, region, None, current - desired);
+        }
+    }
+
+    /// Creates `n` pending pods of `version` in `region` and places what fits.
+    pub(crate) fn add_pods(
+        &mut self,
+        cx: &mut Context<'_, Event>,
+        region: usize,
+        version: usize,
+        n: u32,
+    ) {
+        for _ in 0..n {
+            let i = self.instances.len();
+            let mut inst = Instance::new(region, version, cx.now(), true);
+            inst.lifecycle = Lifecycle::Pending;
+            inst.routable = false;
+            inst.pending_since = Some(cx.now());
+            self.instances.push(inst);
+            let m = InstanceMetrics::register(&mut self.recorder, &self.params.regions[region], i);
+            self.metrics.instance.push(m);
+        }
+        self.place_pending(cx, region);
+    }
+
+    /// Terminates `n` pods of `region` (of `version` only, if given) in the
+    /// ReplicaSet's order.
+    pub(crate) fn remove_pods(
+        &mut self,
+        cx: &mut Context<'_, Event>,
+        region: usize,
+        version: Option<usize>,
+        n: u32,
+    ) {
+        for i in self
+            .removal_order(region, version)
+            .into_iter()
+            .take(n as usize)
+        {
+            self.terminate(cx, i);
         }
     }
 
     /// The ReplicaSet's order for removing pods: pending, then not ready, then newest.
-    fn removal_order(&self, region: usize) -> Vec<usize> {
+    fn removal_order(&self, region: usize, version: Option<usize>) -> Vec<usize> {
         let mut candidates: Vec<usize> = (0..self.instances.len())
             .filter(|&i| {
-                self.instances[i].region == region && self.instances[i].lifecycle.counted()
+                let x = &self.instances[i];
+                x.region == region
+                    && x.lifecycle.counted()
+                    && version.is_none_or(|v| x.version == v)
             })
             .collect();
         let rank = |x: &Instance| match x.lifecycle {
