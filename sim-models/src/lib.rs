@@ -23,6 +23,7 @@
 
 pub mod alerting;
 pub mod autoscale;
+pub mod deploy;
 pub mod error;
 pub mod fleet;
 pub mod pipeline;
