@@ -3,6 +3,7 @@
 //! histograms; a section is present only for what was simulated.
 
 mod alerts;
+mod deployments;
 mod replicas;
 
 use std::fmt::Write as _;
@@ -15,6 +16,7 @@ use crate::scenario::ScenarioConfig;
 use crate::world::{Outcome, Totals, World};
 
 pub use alerts::{AlertsReport, FiredAlert, SentNotification};
+pub use deployments::{BlastRadius, DeploymentReport};
 pub use replicas::ReplicaSummary;
 
 /// Scaling actions the table shows; the JSON report has them all.
@@ -86,6 +88,11 @@ pub struct RunReport {
     pub replicas: Vec<ReplicaSummary>,
     /// Alerts fired, their time to fire, and the notifications sent.
     pub alerts: AlertsReport,
+    /// Every deployment: timeline, outcome, blast radius, downtime.
+    pub deployments: Vec<DeploymentReport>,
+    /// CI builds, if a pipeline ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<crate::pipeline::PipelineSummary>,
     /// What the scenario configures but this version does not simulate yet.
     pub not_simulated: Vec<String>,
 }
@@ -144,11 +151,7 @@ impl RunReport {
             "counters and totals disagree"
         );
         let seconds = now.as_secs_f64();
-        let mut not_simulated = vec![
-            "database".to_owned(),
-            "cache".to_owned(),
-            "deployment".to_owned(),
-        ];
+        let mut not_simulated = vec!["database".to_owned(), "cache".to_owned()];
         let flags = &sc.features;
         for (on, name) in [
             (flags.multi_cloud, "features.multi_cloud"),
@@ -187,6 +190,12 @@ impl RunReport {
             scaling: world.scaling_actions().to_vec(),
             replicas: replica_summaries(sc, world, now),
             alerts: AlertsReport::new(world.alerts(), world.notifications()),
+            deployments: world
+                .deployments()
+                .iter()
+                .map(|d| DeploymentReport::new(d, world))
+                .collect(),
+            pipeline: world.pipeline_summary(now),
             not_simulated,
         }
     }
@@ -296,6 +305,36 @@ impl RunReport {
                 first.subject,
                 first.to,
                 at(first.delivered_at)
+            );
+        }
+        for d in &self.deployments {
+            let x = &d.deployment;
+            let why = x
+                .rollback
+                .as_ref()
+                .map_or(String::new(), |r| format!(" ({})", r.reason));
+            let _ = writeln!(
+                s,
+                "deployment {} {} → {} in {} from {}: {:?}{why}; blast radius {} requests ({} failed), downtime {} failed requests",
+                x.strategy,
+                x.from,
+                x.to,
+                x.region,
+                at(x.started),
+                x.outcome,
+                d.blast_radius.requests,
+                d.blast_radius.failed,
+                d.downtime_failed_requests
+            );
+        }
+        if let Some(p) = &self.pipeline {
+            let lead = p
+                .lead_time_mean_s
+                .map_or(String::new(), |l| format!(", mean lead time {l:.0} s"));
+            let _ = writeln!(
+                s,
+                "ci: {} commits, {} green, {} red, {} artifacts{lead}",
+                p.commits, p.green, p.red, p.artifacts
             );
         }
         if self.scaling.len() > TABLE_SCALING_ACTIONS {

@@ -10,7 +10,7 @@ use crate::fleet::instance::Instance;
 use crate::report::RunReport;
 use crate::scenario::{ScenarioConfig, TrafficPatternConfig};
 use crate::traffic::{ArrivalProcess, RateProfile, RequestMix, Trace};
-use crate::world::{Class, FleetParams, NodePool, Probe, Version, World};
+use crate::world::{Class, DeployPolicy, FleetParams, NodePool, Probe, Version, World};
 
 /// Restart back-off after a crash: Kubernetes' first CrashLoopBackOff delay.
 const RESTART_DELAY: SimDuration = SimDuration::from_secs(10);
@@ -183,6 +183,29 @@ pub fn build_world(sc: &ScenarioConfig, seed: u64) -> Result<World, BuildError> 
     }
     if sc.monitoring.prometheus && !sc.monitoring.alerting.groups.is_empty() {
         world.enable_alerting(&sc.monitoring.alerting)?;
+    }
+    let d = &sc.deployment;
+    world.set_deploy_policy(DeployPolicy {
+        strategy: d.strategy,
+        rolling: d.rolling.clone(),
+        canary: d.canary.clone(),
+    });
+    let version_index = |name: &str| {
+        fleet
+            .versions
+            .iter()
+            .position(|v| v.name == name)
+            .expect("validated: releases name known versions")
+    };
+    let mut shipped_by_ci = Vec::new();
+    for r in &d.releases {
+        match r.at {
+            Some(at) => world.schedule_release(SimTime::ZERO + at, version_index(&r.version)),
+            None => shipped_by_ci.push(version_index(&r.version)),
+        }
+    }
+    if sc.pipeline.enabled {
+        world.enable_pipeline(&sc.pipeline, seed, shipped_by_ci)?;
     }
     Ok(world)
 }

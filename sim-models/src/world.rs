@@ -8,15 +8,20 @@
 
 mod alerts;
 mod autoscaling;
+mod canary;
+mod deployment;
 mod event;
 mod outcome;
 mod params;
+mod pipeline;
 mod rollout;
 mod scaling;
 
-pub use event::{AutoscaleEvent, Event, FleetEvent, MonitorEvent, TrafficEvent};
+pub use deployment::{CounterSnapshot, Deployment, DeploymentOutcome, Rollback, TimelineEntry};
+pub use event::{AutoscaleEvent, DeployEvent, Event, FleetEvent, MonitorEvent, TrafficEvent};
 pub use outcome::{Outcome, Totals};
 pub use params::{Class, FleetParams, Probe, Version};
+pub use rollout::DeployPolicy;
 pub use scaling::{NodePool, PendingTime, ScalingAction};
 
 use std::collections::VecDeque;
@@ -110,8 +115,8 @@ pub struct World {
     pub(crate) scrape_interval: SimDuration,
     /// Node pools per fleet region.
     pub(crate) nodes: Vec<NodePool>,
-    /// The release new instances run.
-    pub(crate) current_version: usize,
+    /// The release new instances of each fleet region run.
+    pub(crate) current_version: Vec<usize>,
     /// Every change of desired replicas.
     pub(crate) scaling: Vec<ScalingAction>,
     /// Waits of pods for a node, per fleet region (finished waits).
@@ -120,6 +125,20 @@ pub struct World {
     autoscalers: Vec<autoscaling::RegionAutoscaler>,
     /// Alert rules and Alertmanager, with Prometheus on.
     alerting: Option<crate::alerting::Alerting>,
+    /// How releases ship (`None`: they are not simulated).
+    deploy_policy: Option<DeployPolicy>,
+    /// The rollout running in each fleet region.
+    rollouts: Vec<Option<rollout::Rollout>>,
+    /// A release waiting for each region's rollout to end.
+    queued_release: Vec<Option<usize>>,
+    /// Every deployment so far.
+    deployments: Vec<Deployment>,
+    /// Failures drawn from a release's error rate, per fleet region.
+    release_errors: Vec<u64>,
+    /// Releases shipped at fixed times.
+    timed_releases: Vec<(SimTime, usize)>,
+    /// The CI pipeline, if one runs.
+    ci: Option<pipeline::Ci>,
     /// When the pending Alertmanager flush event fires.
     alert_flush_at: Option<SimTime>,
     alert_rng: SimRng,
@@ -149,7 +168,8 @@ impl World {
     ) -> Self {
         let mut recorder = Recorder::new();
         let regions = params.regions.clone();
-        let (nodes, current_version) = (params.nodes.clone(), params.current_version);
+        let nodes = params.nodes.clone();
+        let current_version = vec![params.current_version; regions.len()];
         let outcomes = regions
             .iter()
             .map(|r| {
@@ -254,6 +274,13 @@ impl World {
             pending: vec![PendingTime::default(); regions.len()],
             autoscalers: Vec::new(),
             alerting: None,
+            deploy_policy: None,
+            rollouts: (0..regions.len()).map(|_| None).collect(),
+            queued_release: vec![None; regions.len()],
+            deployments: Vec::new(),
+            release_errors: vec![0; regions.len()],
+            timed_releases: Vec::new(),
+            ci: None,
             alert_flush_at: None,
             alert_rng: SimRng::stream(seed, "monitoring/alert_delivery"),
             mix_rng: SimRng::stream(seed, "traffic/mix"),
@@ -368,6 +395,9 @@ impl World {
         version: Option<usize>,
         outcome: Outcome,
     ) {
+        if self.rollouts[region].is_some() {
+            self.observe_for_canary(region, version, took, outcome != Outcome::Succeeded);
+        }
         self.log.log(now, "request", |r| {
             let version = version.map_or("-", |v| self.versions[v].name.as_str());
             r.field("region", self.params.regions[region].as_str())
@@ -526,6 +556,7 @@ impl World {
             self.recorder
                 .add(self.metrics.instance[i].transmit, bytes as f64);
             let failed = self.error_rng.uniform() < self.versions[version].error_rate;
+            self.release_errors[region] += u64::from(failed);
             let outcome = if failed {
                 Outcome::Failed
             } else {
@@ -816,6 +847,7 @@ impl World {
             }
             window.reset();
         }
+        self.export_pipeline();
         self.recorder.sample(now);
         self.evaluate_alerts(cx);
         cx.schedule_in(self.scrape_interval, MonitorEvent::Scrape.into());
@@ -855,6 +887,7 @@ impl Model for World {
         }
         cx.schedule_in(SimDuration::ZERO, MonitorEvent::Scrape.into());
         self.start_autoscalers(cx);
+        self.start_pipeline(cx);
     }
 
     fn handle(&mut self, cx: &mut Context<'_, Event>, event: Event) {
@@ -864,6 +897,8 @@ impl Model for World {
             Event::Monitor(MonitorEvent::Scrape) => self.scrape(cx),
             Event::Monitor(MonitorEvent::AlertFlush) => self.flush_alerts(cx),
             Event::Autoscale(e) => self.handle_autoscale(cx, e),
+            Event::Deploy(e) => self.handle_deploy(cx, e),
+            Event::Pipeline(e) => self.handle_pipeline(cx, e),
         }
     }
 }

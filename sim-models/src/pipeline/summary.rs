@@ -28,16 +28,22 @@ pub struct PipelineSummary {
     /// Artifacts published (green builds with `deploy_on_green`).
     pub artifacts: u64,
     /// Mean lead time, commit → green (artifact published).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_time_mean_s: Option<f64>,
     /// 95th percentile of the lead time (nearest rank).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_time_p95_s: Option<f64>,
     /// Mean wait for a runner, over builds that got one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_wait_mean_s: Option<f64>,
     /// Mean runner time (build + tests) of finished builds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_time_mean_s: Option<f64>,
     /// Runner time worked ÷ (runners × time since start); `None` at the start instant.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub runner_utilisation: Option<f64>,
     /// The development loop's measurements, in that mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dev_loop: Option<DevLoopStats>,
 }
 

@@ -15,6 +15,8 @@ use sim_core::SimDuration;
 
 use crate::alerting::AlertingConfig;
 use crate::autoscale::HpaConfig;
+use crate::deploy::{CanaryConfig, RollingUpdateConfig};
+use crate::pipeline::PipelineConfig;
 
 /// A whole scenario: what runs, under which traffic, for how long.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -45,6 +47,9 @@ pub struct ScenarioConfig {
     pub monitoring: MonitoringConfig,
     /// How releases reach the fleet (configuration only for now).
     pub deployment: DeploymentConfig,
+    /// CI: commits, builds on a runner pool, unit tests, artifacts.
+    #[serde(default)]
+    pub pipeline: PipelineConfig,
     /// Experimental features.
     pub features: FeatureFlags,
 }
@@ -451,6 +456,27 @@ pub struct DeploymentConfig {
     pub primary_region: String,
     /// The region to fail over to.
     pub failover_region: Option<String>,
+    /// The rolling update (also the deadline and rollback rules of a canary).
+    #[serde(default)]
+    pub rolling: RollingUpdateConfig,
+    /// The canary analysis (`strategy: canary`).
+    #[serde(default)]
+    pub canary: CanaryConfig,
+    /// Releases to ship, in order.
+    #[serde(default)]
+    pub releases: Vec<ReleaseConfig>,
+}
+
+/// A release to ship.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseConfig {
+    /// The version, one of `fleet.versions`.
+    pub version: String,
+    /// When to ship it; without it the pipeline's next green build ships it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub at: Option<SimDuration>,
 }
 
 /// Rollout strategies.

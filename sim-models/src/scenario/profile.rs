@@ -12,6 +12,8 @@ use sim_core::SimDuration;
 use super::config::*;
 use crate::alerting::{AlertingConfig, DelayConfig, ReceiverConfig, RuleFileConfig};
 use crate::autoscale::{HpaConfig, MetricTarget};
+use crate::deploy::{CanaryConfig, RollbackOnConfig, RollingUpdateConfig};
+use crate::pipeline::{CommitsConfig, DevLoopConfig, PipelineConfig};
 
 const MIB: u64 = 1024 * 1024;
 const GIB: u64 = 1024 * MIB;
@@ -146,6 +148,15 @@ fn development() -> ScenarioConfig {
             strategy: DeploymentStrategy::Compose,
             primary_region: "local".into(),
             failover_region: None,
+            rolling: RollingUpdateConfig::default(),
+            canary: CanaryConfig::default(),
+            releases: Vec::new(),
+        },
+        // The inner loop: edit → incremental rebuild → hot reload → unit
+        // tests, a commit every 10 cycles into a small CI.
+        pipeline: PipelineConfig {
+            commits: CommitsConfig::DevelopmentLoop(DevLoopConfig::default()),
+            ..PipelineConfig::default()
         },
         features: FeatureFlags::default(),
     }
@@ -259,7 +270,21 @@ fn production() -> ScenarioConfig {
             strategy: DeploymentStrategy::Rolling,
             primary_region: "us-east-1".into(),
             failover_region: Some("us-west-2".into()),
+            // Kubernetes defaults (25 % surge and unavailable, 600 s progress
+            // deadline), rolling back on the deadline, on crash-looping
+            // pods, or when HighErrorRate fires.
+            rolling: RollingUpdateConfig {
+                rollback_on: RollbackOnConfig {
+                    alert: Some("HighErrorRate".into()),
+                    ..RollbackOnConfig::default()
+                },
+                ..RollingUpdateConfig::default()
+            },
+            canary: CanaryConfig::default(),
+            releases: Vec::new(),
         },
+        // A team's CI: Poisson commits built on two runners.
+        pipeline: PipelineConfig::default(),
         features: FeatureFlags::default(),
     }
 }

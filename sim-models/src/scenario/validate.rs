@@ -43,7 +43,8 @@ pub fn problems(config: &ScenarioConfig) -> Vec<Problem> {
         c.positive_duration("cache.session_ttl", config.cache.session_ttl);
     }
     monitoring(&mut c, &config.monitoring);
-    deployment(&mut c, &config.deployment);
+    deployment(&mut c, config);
+    c.problems.extend(config.pipeline.problems("pipeline"));
     c.problems
 }
 
@@ -334,7 +335,31 @@ fn monitoring(c: &mut Checker, m: &MonitoringConfig) {
     }
 }
 
-fn deployment(c: &mut Checker, d: &DeploymentConfig) {
+fn deployment(c: &mut Checker, config: &ScenarioConfig) {
+    let d = &config.deployment;
+    c.problems.extend(d.rolling.problems("deployment.rolling"));
+    c.problems.extend(d.canary.problems("deployment.canary"));
+    let p = &config.pipeline;
+    for (i, r) in d.releases.iter().enumerate() {
+        if !config.fleet.versions.iter().any(|v| v.name == r.version) {
+            c.push(
+                format!("deployment.releases[{i}].version"),
+                format!("`{}` is not among fleet.versions", r.version),
+            );
+        }
+        if r.at.is_none() && !(p.enabled && p.deploy_on_green) {
+            c.push(
+                format!("deployment.releases[{i}].at"),
+                "required unless the pipeline ships releases (pipeline.enabled and deploy_on_green)",
+            );
+        }
+        if r.at.is_some_and(|t| t >= config.duration) {
+            c.push(
+                format!("deployment.releases[{i}].at"),
+                format!("must fall within the run ({})", config.duration),
+            );
+        }
+    }
     if d.primary_region.trim().is_empty() {
         c.push("deployment.primary_region", "must not be empty");
     }

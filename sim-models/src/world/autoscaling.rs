@@ -109,6 +109,10 @@ impl World {
 
     fn hpa_sync(&mut self, cx: &mut Context<'_, Event>, region: usize) {
         let now = cx.now();
+        if self.rollout_running(region) {
+            // Holds during a rollout (see `rollout.rs`).
+            return self.schedule_hpa(cx, region, now);
+        }
         let pods: Vec<PodSample> = (0..self.instances.len())
             .filter(|&i| {
                 self.instances[i].region == region && self.instances[i].lifecycle.counted()

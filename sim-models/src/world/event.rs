@@ -1,6 +1,7 @@
 //! The world's events: one enum per component family, wrapped by [`Event`]
 //! with `From` impls so handlers match exhaustively.
 
+use crate::pipeline::PipelineEvent;
 use crate::request::RequestId;
 
 /// Events of the traffic family.
@@ -110,6 +111,30 @@ pub enum AutoscaleEvent {
     },
 }
 
+/// Events of the deployment family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeployEvent {
+    /// Ship a release (a scheduled one, or a green build's artifact).
+    Release {
+        /// Version index.
+        version: u16,
+    },
+    /// Reconcile a region's rollout.
+    Reconcile {
+        /// Fleet region index.
+        region: u16,
+        /// The deployment it belongs to; stale once another runs.
+        record: u32,
+    },
+    /// A canary analysis interval ends.
+    Analysis {
+        /// Fleet region index.
+        region: u16,
+        /// The deployment it belongs to.
+        record: u32,
+    },
+}
+
 /// Everything that can happen in the world.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
@@ -121,6 +146,10 @@ pub enum Event {
     Monitor(MonitorEvent),
     /// Autoscaling.
     Autoscale(AutoscaleEvent),
+    /// Deployments.
+    Deploy(DeployEvent),
+    /// CI builds and the development loop.
+    Pipeline(PipelineEvent),
 }
 
 impl From<TrafficEvent> for Event {
@@ -141,5 +170,15 @@ impl From<MonitorEvent> for Event {
 impl From<AutoscaleEvent> for Event {
     fn from(e: AutoscaleEvent) -> Self {
         Event::Autoscale(e)
+    }
+}
+impl From<DeployEvent> for Event {
+    fn from(e: DeployEvent) -> Self {
+        Event::Deploy(e)
+    }
+}
+impl From<PipelineEvent> for Event {
+    fn from(e: PipelineEvent) -> Self {
+        Event::Pipeline(e)
     }
 }

@@ -115,9 +115,9 @@ impl World {
             return;
         }
         if desired > current {
-            self.add_pods(cx, region, self.current_version, desired - current);
+            self.add_pods(cx, region, self.current_version[region], desired - current);
         } else {
-            self.remove_pods(cx, region, None, current - desired);
+            self.remove_pods(cx, region, None, true, current - desired);
         }
     }
 
@@ -142,17 +142,19 @@ impl World {
         self.place_pending(cx, region);
     }
 
-    /// Terminates `n` pods of `region` (of `version` only, if given) in the
-    /// ReplicaSet's order.
+    /// Terminates `n` pods of `region` in the ReplicaSet's order: of
+    /// `version` only (`matching`), of every other version (`!matching`),
+    /// or of any version without one.
     pub(crate) fn remove_pods(
         &mut self,
         cx: &mut Context<'_, Event>,
         region: usize,
         version: Option<usize>,
+        matching: bool,
         n: u32,
     ) {
         for i in self
-            .removal_order(region, version)
+            .removal_order(region, version, matching)
             .into_iter()
             .take(n as usize)
         {
@@ -161,13 +163,13 @@ impl World {
     }
 
     /// The ReplicaSet's order for removing pods: pending, then not ready, then newest.
-    fn removal_order(&self, region: usize, version: Option<usize>) -> Vec<usize> {
+    fn removal_order(&self, region: usize, version: Option<usize>, matching: bool) -> Vec<usize> {
         let mut candidates: Vec<usize> = (0..self.instances.len())
             .filter(|&i| {
                 let x = &self.instances[i];
                 x.region == region
                     && x.lifecycle.counted()
-                    && version.is_none_or(|v| x.version == v)
+                    && version.is_none_or(|v| (x.version == v) == matching)
             })
             .collect();
         let rank = |x: &Instance| match x.lifecycle {
