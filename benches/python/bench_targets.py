@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import time
@@ -35,6 +36,11 @@ def timed(f) -> float:
     return time.perf_counter() - start
 
 
+def child_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def default_cli() -> Path:
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
     return target / "release" / "devops-sim"
@@ -44,15 +50,21 @@ def bench_run(cli: Path, repeats: int, duration: str) -> None:
     sc = ds.Scenario.preset("production").with_overrides(duration=duration)
     rust_cmd = [str(cli), "run", "--seed", "7", "--duration", duration]
     rust, py_quiet, py_bar = [], [], []
+    rust_cpu, py_cpu = [], []
     for _ in range(repeats):
+        c0 = child_cpu()
         rust.append(timed(lambda: subprocess.run(rust_cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
+        rust_cpu.append(child_cpu() - c0)
+        c0 = time.process_time()
         py_quiet.append(timed(lambda: ds.run(sc, seed=7, progress=False)))
+        py_cpu.append(time.process_time() - c0)
         py_bar.append(timed(lambda: ds.run(sc, seed=7)))
     r, q, b = (statistics.median(x) for x in (rust, py_quiet, py_bar))
+    rc, pc = statistics.median(rust_cpu), statistics.median(py_cpu)
     print(f"run, production {duration} (median of {repeats}):")
-    print(f"  rust CLI                      {r:8.3f} s")
-    print(f"  ds.run(progress=False)        {q:8.3f} s   ratio {q / r:.3f}  ({(q / r - 1) * 100:+.1f} %)")
-    print(f"  ds.run() (tqdm if long)       {b:8.3f} s   ratio {b / r:.3f}  ({(b / r - 1) * 100:+.1f} %)")
+    print(f"  rust CLI                      {r:8.3f} s wall  {rc:8.3f} s CPU")
+    print(f"  ds.run(progress=False)        {q:8.3f} s wall  {pc:8.3f} s CPU   ratio wall {q / r:.3f}, CPU {pc / rc:.3f}")
+    print(f"  ds.run() (tqdm if long)       {b:8.3f} s wall                  ratio wall {b / r:.3f}")
 
 
 def bench_sweep(repeats: int, duration: str) -> None:
