@@ -15,6 +15,7 @@ test:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
 	$(CARGO) run --quiet --example mmc_queue -- --customers 50000 --replications 12
 	$(CARGO) run --quiet --example hold -- --pending 1000 --events 200000
+	$(CARGO) run --quiet --example canary_vs_rolling -- --minutes 30
 	$(CARGO) run --quiet -- validate scenarios/production.yaml --target production
 	$(MAKE) python-test
 

@@ -129,6 +129,8 @@ pub struct World {
     deploy_policy: Option<DeployPolicy>,
     /// The rollout running in each fleet region.
     rollouts: Vec<Option<rollout::Rollout>>,
+    /// The completed deployment each region still watches for its alert.
+    watched: Vec<Option<usize>>,
     /// A release waiting for each region's rollout to end.
     queued_release: Vec<Option<usize>>,
     /// Every deployment so far.
@@ -277,6 +279,7 @@ impl World {
             deploy_policy: None,
             rollouts: (0..regions.len()).map(|_| None).collect(),
             queued_release: vec![None; regions.len()],
+            watched: vec![None; regions.len()],
             deployments: Vec::new(),
             release_errors: vec![0; regions.len()],
             timed_releases: Vec::new(),

@@ -1,7 +1,8 @@
 //! Every request is accounted for, whatever the scenario: arrivals =
 //! succeeded + failed + timed out + rejected + in flight, at the end of every
 //! run, with instances crashing, restarting and being scaled up and down
-//! (pending on node capacity, draining) along the way — and no NaN
+//! (pending on node capacity, draining), and a release rolled out (rolling,
+//! recreate or canary, crashing on start or not) along the way — and no NaN
 //! anywhere in the report.
 
 use proptest::prelude::*;
@@ -9,8 +10,8 @@ use sim_core::{SimDuration, SimTime, Simulation};
 use sim_models::report::RunReport;
 use sim_models::run::build_world;
 use sim_models::scenario::{
-    BalancerPolicyKind, FleetRegionConfig, Profile, ScenarioConfig, TrafficPatternConfig,
-    UserRegionConfig,
+    BalancerPolicyKind, DeploymentStrategy, FleetRegionConfig, Profile, ReleaseConfig,
+    ScenarioConfig, TrafficPatternConfig, UserRegionConfig, VersionConfig,
 };
 use sim_models::world::{Event, FleetEvent};
 
@@ -28,6 +29,8 @@ struct Params {
     crashes: Vec<(u64, u32)>,
     scales: Vec<(u64, u32)>,
     minutes: u64,
+    /// When v2 ships (s), how, and its chance to crash on start.
+    release: Option<(u64, DeploymentStrategy, f64)>,
 }
 
 fn params() -> impl Strategy<Value = Params> {
@@ -42,6 +45,15 @@ fn params() -> impl Strategy<Value = Params> {
         any::<bool>(),
         prop::collection::vec((0u64..300, 0u32..6), 0..5),
         (1u64..6, prop::collection::vec((0u64..300, 0u32..30), 0..4)),
+        prop::option::of((
+            1u64..60,
+            prop_oneof![
+                Just(DeploymentStrategy::Rolling),
+                Just(DeploymentStrategy::Compose),
+                Just(DeploymentStrategy::Canary)
+            ],
+            prop_oneof![Just(0.0), Just(0.5), Just(1.0)],
+        )),
     )
         .prop_map(
             |(
@@ -51,6 +63,7 @@ fn params() -> impl Strategy<Value = Params> {
                 probes,
                 crashes,
                 (minutes, scales),
+                release,
             )| Params {
                 instances,
                 slots,
@@ -64,6 +77,7 @@ fn params() -> impl Strategy<Value = Params> {
                 crashes,
                 scales,
                 minutes,
+                release,
             },
         )
 }
@@ -94,6 +108,21 @@ fn scenario(p: &Params) -> ScenarioConfig {
     sc.load_balancer.weights = [(sc.fleet.version.clone(), 1.0)].into();
     sc.load_balancer.queue_limit = p.balancer_queue;
     sc.duration = SimDuration::from_mins(p.minutes);
+    if let Some((at_s, strategy, crash)) = p.release {
+        let v1 = &sc.fleet.versions[0];
+        sc.fleet.versions.push(VersionConfig {
+            error_rate: (p.error_rate * 2.0).min(1.0),
+            crash_on_start_probability: crash,
+            latency_factor: 1.3,
+            ..VersionConfig::new("v2", v1.service_median, v1.service_p99)
+        });
+        sc.deployment.strategy = strategy;
+        sc.deployment.canary.interval = SimDuration::from_secs(20);
+        sc.deployment.releases = vec![ReleaseConfig {
+            version: "v2".into(),
+            at: Some(SimDuration::from_secs(at_s)),
+        }];
+    }
     sc
 }
 

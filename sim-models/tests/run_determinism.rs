@@ -41,9 +41,19 @@ fn same_seed_same_bytes() {
     assert_ne!(a, c, "a different seed must change the run");
 }
 
+/// Through a canary rollout and its rollback too.
+#[test]
+fn same_seed_same_bytes_through_a_deployment() {
+    let mut sc = scenario("bad-release", 30);
+    sc.deployment.releases[0].at = Some(SimDuration::from_mins(2));
+    let (a, a_out) = run(&sc, 4);
+    assert!(a.contains("rolled_back"), "{a}");
+    assert_eq!((a, a_out), run(&sc, 4));
+}
+
 #[test]
 fn every_shipped_scenario_runs() {
-    for name in ["development", "production", "experimental"] {
+    for name in ["development", "production", "experimental", "bad-release"] {
         let sc = scenario(name, 2);
         let (report, world) =
             run_scenario(&sc, sc.seed, |_| ControlFlow::Continue(())).expect("runs");

@@ -65,9 +65,14 @@ pub struct RollbackOnConfig {
     /// Roll back when new pods keep failing their readiness or liveness
     /// probes (default true).
     pub failing_health_checks: bool,
-    /// Roll back when this alert fires during the rollout (default none).
+    /// Roll back when this alert fires during the rollout or within
+    /// `alert_window` of its start, even once it completed (a bake time;
+    /// default none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<String>,
+    /// How long after a rollout starts `alert` still rolls it back (default 15 min).
+    #[schemars(with = "String")]
+    pub alert_window: SimDuration,
 }
 
 impl Default for RollbackOnConfig {
@@ -76,6 +81,7 @@ impl Default for RollbackOnConfig {
             progress_deadline: true,
             failing_health_checks: true,
             alert: None,
+            alert_window: SimDuration::from_mins(15),
         }
     }
 }

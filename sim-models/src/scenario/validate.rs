@@ -353,12 +353,6 @@ fn deployment(c: &mut Checker, config: &ScenarioConfig) {
                 "required unless the pipeline ships releases (pipeline.enabled and deploy_on_green)",
             );
         }
-        if r.at.is_some_and(|t| t >= config.duration) {
-            c.push(
-                format!("deployment.releases[{i}].at"),
-                format!("must fall within the run ({})", config.duration),
-            );
-        }
     }
     if d.primary_region.trim().is_empty() {
         c.push("deployment.primary_region", "must not be empty");

@@ -38,6 +38,7 @@ impl World {
             });
         }
         self.schedule_alert_flush(cx);
+        self.watch_completed_rollouts(cx);
     }
 
     /// Alertmanager's flush, at the time it asked for.

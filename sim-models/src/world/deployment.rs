@@ -75,6 +75,8 @@ pub struct Deployment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback: Option<Rollback>,
     #[serde(skip)]
+    pub(crate) from_index: usize,
+    #[serde(skip)]
     pub(crate) to_index: usize,
     #[serde(skip)]
     pub(crate) region_index: usize,

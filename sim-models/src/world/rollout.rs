@@ -12,8 +12,9 @@
 //!    `max_scaled_down = all pods − min_available − unavailable new pods`,
 //!    first remove old pods that are not available, then old pods while
 //!    more than `min_available` pods are available.
-//! 3. A pod is available once ready for `min_ready`; readiness gates
-//!    traffic and a removed pod drains (grace period 30 s).
+//! 3. A pod is available once ready for `min_ready` (without readiness
+//!    probes a pod is ready as soon as it starts, as in Kubernetes); readiness
+//!    gates traffic and a removed pod drains (grace period 30 s).
 //! 4. Progress is a change of new pods or available new pods; no progress
 //!    for `progress_deadline` is `ProgressDeadlineExceeded`.
 //!
@@ -36,7 +37,6 @@ use super::canary::CanaryState;
 use super::deployment::{Deployment, DeploymentOutcome, Rollback, TimelineEntry};
 use super::{DeployEvent, Event, World};
 use crate::deploy::{CanaryConfig, RollingUpdateConfig};
-use crate::fleet::instance::Lifecycle;
 use crate::scenario::DeploymentStrategy;
 
 /// How often a running rollout is reconciled.
@@ -140,6 +140,7 @@ impl World {
             outcome: DeploymentOutcome::InProgress,
             timeline: Vec::new(),
             rollback: None,
+            from_index: from,
             to_index: version,
             region_index: region,
             at_start: self.snapshot(region, version),
@@ -388,9 +389,9 @@ impl World {
         };
         let at_end =
             rolled_back.then(|| self.snapshot(region, self.deployments[ro.record].to_index));
-        if !rolled_back {
-            self.current_version[region] = ro.target;
-        }
+        self.current_version[region] = ro.target;
+        // A completed rollout stays watched for its alert (bake time).
+        self.watched[region] = (!rolled_back).then_some(ro.record);
         let d = &mut self.deployments[ro.record];
         (d.finished, d.outcome, d.at_end) = (Some(now), outcome, at_end);
         self.rollouts[region] = Some(ro);
@@ -398,6 +399,74 @@ impl World {
         self.rollouts[region] = None;
         if let Some(next) = self.queued_release[region].take() {
             self.start_rollout(cx, region, next);
+        }
+    }
+
+    /// After an alert evaluation: a completed rollout whose alert fires
+    /// within the alert window is rolled back.
+    pub(crate) fn watch_completed_rollouts(&mut self, cx: &mut Context<'_, Event>) {
+        let now = cx.now();
+        let Some(rules) = self
+            .deploy_policy
+            .as_ref()
+            .map(|p| p.rolling.rollback_on.clone())
+        else {
+            return;
+        };
+        let Some(alert) = rules.alert else {
+            return;
+        };
+        for region in 0..self.watched.len() {
+            let Some(record) = self.watched[region] else {
+                continue;
+            };
+            let d = &self.deployments[record];
+            if now - d.started > rules.alert_window || self.rollouts[region].is_some() {
+                self.watched[region] = None;
+                continue;
+            }
+            let started = d.started;
+            let firing = self.alerts().iter().any(|a| {
+                a.alertname == alert
+                    && a.fired_at.is_some_and(|t| t >= started)
+                    && a.ended_at.is_none()
+            });
+            if !firing {
+                continue;
+            }
+            self.watched[region] = None;
+            let (from, to) = (d.from_index, d.to_index);
+            let desired = self.replicas(region);
+            let (surge, unavailable) = self
+                .deploy_policy
+                .as_ref()
+                .expect("checked above")
+                .rolling
+                .resolve(desired)
+                .expect("validated");
+            let d = &mut self.deployments[record];
+            (d.finished, d.outcome) = (None, DeploymentOutcome::InProgress);
+            d.rollback = Some(Rollback {
+                at: now,
+                reason: format!("alert {alert} fired after the rollout"),
+            });
+            self.rollouts[region] = Some(Rollout {
+                record,
+                target: from,
+                other: to,
+                desired,
+                surge,
+                unavailable,
+                phase: Phase::Rolling,
+                progress: (0, 0),
+                last_progress: now,
+            });
+            self.note(
+                now,
+                region,
+                format!("rollback: alert {alert} fired after the rollout"),
+            );
+            self.reconcile(cx, region);
         }
     }
 
@@ -445,7 +514,8 @@ impl World {
             .iter()
             .filter(|x| {
                 x.region == region
-                    && x.lifecycle == Lifecycle::Ready
+                    && x.routable
+                    && x.lifecycle.counted()
                     && version.is_none_or(|v| (x.version == v) == matching)
                     && x.readiness_changed_at.is_some_and(|t| now - t >= min_ready)
             })
