@@ -2,7 +2,7 @@
 //!
 //! Every verb is the engine's: `step`, `run_until`, and faults or actions
 //! scheduled as the world's own events (`FleetEvent::Crash`,
-//! `FleetEvent::ScaleTo`). This file checks indices before they reach the
+//! `FleetEvent::ScaleTo`, `DeployEvent::Release`). This file checks indices before they reach the
 //! world — a bad index from Python must be an exception, not a panic — and
 //! converts results. A panic inside the engine leaves the world in an
 //! unknown state, so the simulation refuses further calls after one.
@@ -16,7 +16,7 @@ use sim_core::{Progress, SimTime, Simulation, StopReason};
 use sim_models::report::RunReport;
 use sim_models::run::build_world;
 use sim_models::scenario::ScenarioConfig;
-use sim_models::world::{Event, FleetEvent, World};
+use sim_models::world::{DeployEvent, Event, FleetEvent, World};
 
 use crate::errors::{build_error, guard, run_error};
 use crate::output::Snapshot;
@@ -216,6 +216,22 @@ impl PySimulation {
                 ))
             })?;
         self.schedule(py, at_ns, FleetEvent::ScaleTo { region, replicas }.into())
+    }
+
+    /// Schedules shipping version `version` (an index into the scenario's
+    /// `fleet.versions`) at `at_ns` (default: now).
+    #[pyo3(signature = (version, at_ns=None))]
+    fn release(&self, py: Python<'_>, version: usize, at_ns: Option<u64>) -> PyResult<()> {
+        let versions = self.config.fleet.versions.len();
+        let version = u16::try_from(version)
+            .ok()
+            .filter(|&v| usize::from(v) < versions)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "version: no version {version}; the scenario has {versions}"
+                ))
+            })?;
+        self.schedule(py, at_ns, DeployEvent::Release { version }.into())
     }
 
     /// Every instance created so far: `(index, region, version, lifecycle, routable)`.

@@ -67,6 +67,19 @@ def test_scale_action_adds_instances(small) -> None:
     assert len(sim.instances()) == before + 5
 
 
+def test_release_action_ships_a_version(small) -> None:
+    d = small.to_dict()
+    v1 = d["fleet"]["versions"][0]
+    d["fleet"]["versions"].append({**v1, "name": "v2", "error_rate": 0.0})
+    sim = ds.Simulation(ds.Scenario.from_dict(d), seed=2)
+    sim.inject(ds.Action.release("v2"), at="30s")
+    sim.run_until("3m")
+    (deployment,) = sim.report()["deployments"]
+    assert (deployment["from"], deployment["to"]) == (v1["name"], "v2")
+    assert deployment["started"] == "30s"
+    assert {i.version for i in sim.instances() if i.lifecycle == "ready"} == {"v2"}
+
+
 def test_inject_at_a_future_time_waits_for_it(small) -> None:
     sim = ds.Simulation(small, seed=2)
     sim.inject(ds.Fault.crash(0), at="20s")
@@ -81,6 +94,7 @@ def test_inject_at_a_future_time_waits_for_it(small) -> None:
     [
         (ds.Fault.crash(10_000), ValueError, "instance: no instance 10000"),
         (ds.Action.scale("mars-1", 3), ValueError, "region: no fleet region 'mars-1'"),
+        (ds.Action.release("v9"), ValueError, "version: no version 'v9'"),
         ("crash", TypeError, "Fault or an Action"),
     ],
 )

@@ -83,6 +83,8 @@ class Simulation:
         ``progress`` stops it early and is raised."""
     def crash(self, instance: int, at_ns: Optional[int] = None) -> None:
         """Schedules a crash of instance ``instance`` (ValueError if there is no such instance)."""
+    def release(self, version: int, at_ns: Optional[int] = None) -> None:
+        """Schedules shipping version ``version`` (an index into ``fleet.versions``)."""
     def scale_to(self, region: int, replicas: int, at_ns: Optional[int] = None) -> None:
         """Schedules setting fleet region number ``region`` to ``replicas`` replicas."""
     def instances(self) -> List[Tuple[int, str, str, str, bool]]:

@@ -2,7 +2,7 @@
 faults and operator actions, passed to :meth:`Simulation.inject`.
 
 These are the verbs the world supports today — crash an instance, scale a
-region to N replicas. Each is a plain, picklable value; the simulation turns
+region to N replicas, ship a release. Each is a plain, picklable value; the simulation turns
 it into the world's own event.
 """
 
@@ -37,8 +37,9 @@ class Action:
     """An operator's action. Build with the static constructors."""
 
     kind: str
-    region: str
-    replicas: int
+    region: str = ""
+    replicas: int = 0
+    version: str = ""
 
     @staticmethod
     def scale(region: str, replicas: int) -> "Action":
@@ -51,6 +52,15 @@ class Action:
         if not 0 <= replicas < 2**32:
             raise ValueError(f"replicas: must be between 0 and 2**32 - 1 (got {replicas})")
         return Action("scale", region, replicas)
+
+    @staticmethod
+    def release(version: str) -> "Action":
+        """Ship ``version`` (one of the scenario's ``fleet.versions``) to every
+        region with the scenario's ``deployment.strategy`` (rolling, canary or
+        recreate); it appears in the report's ``deployments``."""
+        if not isinstance(version, str):
+            raise TypeError(f"version: expected a version name, not {type(version).__name__}")
+        return Action("release", version=version)
 
 
 #: Anything :meth:`Simulation.inject` accepts.

@@ -113,6 +113,11 @@ class Simulation:
             if what.region not in regions:
                 raise ValueError(f"region: no fleet region {what.region!r}; the scenario has {', '.join(regions)}")
             self._native.scale_to(regions.index(what.region), what.replicas, at_ns)
+        elif isinstance(what, Action) and what.kind == "release":
+            versions = [v["name"] for v in self.scenario.to_dict()["fleet"]["versions"]]
+            if what.version not in versions:
+                raise ValueError(f"version: no version {what.version!r}; fleet.versions has {', '.join(versions)}")
+            self._native.release(versions.index(what.version), at_ns)
         else:
             raise TypeError(f"inject: expected a Fault or an Action, not {what!r}")
 
