@@ -364,22 +364,21 @@ impl World {
 
     fn finish_rollout(&mut self, cx: &mut Context<'_, Event>, region: usize) {
         let now = cx.now();
-        let ro = self.rollouts[region].take().expect("a rollout runs");
-        let rolled_back = self.deployments[ro.record].rollback.is_some();
-        if rolled_back && self.version_on_node(region, ro.other) {
+        let ro = self.rollouts[region].as_ref().expect("a rollout runs");
+        let (record, target, abandoned) = (ro.record, ro.target, ro.other);
+        let promoted = matches!(ro.phase, Phase::Canary(_));
+        let rolled_back = self.deployments[record].rollback.is_some();
+        if rolled_back && self.version_on_node(region, abandoned) {
             // Wait for the abandoned version's last pod, so its requests count.
-            self.rollouts[region] = Some(Rollout {
-                phase: Phase::Draining { version: ro.other },
-                ..ro
-            });
+            self.rollouts[region].as_mut().expect("runs").phase =
+                Phase::Draining { version: abandoned };
             let tick = DeployEvent::Reconcile {
                 region: region as u16,
-                record: self.rollouts[region].as_ref().expect("set").record as u32,
+                record: record as u32,
             };
             cx.schedule_in(RECONCILE_PERIOD, tick.into());
             return;
         }
-        let promoted = matches!(ro.phase, Phase::Canary(_));
         let outcome = if rolled_back {
             DeploymentOutcome::RolledBack
         } else if promoted {
@@ -387,16 +386,14 @@ impl World {
         } else {
             DeploymentOutcome::Completed
         };
-        let at_end =
-            rolled_back.then(|| self.snapshot(region, self.deployments[ro.record].to_index));
-        self.current_version[region] = ro.target;
-        // A completed rollout stays watched for its alert (bake time).
-        self.watched[region] = (!rolled_back).then_some(ro.record);
-        let d = &mut self.deployments[ro.record];
-        (d.finished, d.outcome, d.at_end) = (Some(now), outcome, at_end);
-        self.rollouts[region] = Some(ro);
         self.note(now, region, format!("finished: {outcome:?}").to_lowercase());
         self.rollouts[region] = None;
+        self.current_version[region] = target;
+        // A completed rollout stays watched for its alert (bake time).
+        self.watched[region] = (!rolled_back).then_some(record);
+        let at_end = rolled_back.then(|| self.snapshot(region, abandoned));
+        let d = &mut self.deployments[record];
+        (d.finished, d.outcome, d.at_end) = (Some(now), outcome, at_end);
         if let Some(next) = self.queued_release[region].take() {
             self.start_rollout(cx, region, next);
         }
