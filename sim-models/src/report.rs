@@ -156,7 +156,6 @@ impl RunReport {
         for (on, name) in [
             (flags.multi_cloud, "features.multi_cloud"),
             (flags.ai_anomaly_detection, "features.ai_anomaly_detection"),
-            (flags.canary_auto_rollback, "features.canary_auto_rollback"),
             (flags.distributed_postgres, "features.distributed_postgres"),
             (flags.chaos_harness, "features.chaos_harness"),
         ] {

@@ -500,7 +500,8 @@ pub struct FeatureFlags {
     pub multi_cloud: bool,
     /// The linfa anomaly detector.
     pub ai_anomaly_detection: bool,
-    /// Canary with automatic rollback.
+    /// Canary with automatic rollback (a marker for the hardening check:
+    /// `deployment.strategy: canary` is what turns the canary on).
     pub canary_auto_rollback: bool,
     /// Distributed PostgreSQL with learned query routing.
     pub distributed_postgres: bool,
