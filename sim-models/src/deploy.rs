@@ -41,12 +41,3 @@ pub use canary_config::{CanaryConfig, JudgeConfig};
 pub use judge::{Judge, Observations, Outcome, Verdict};
 pub use rolling_config::{RollbackOnConfig, RollingUpdateConfig};
 pub use rolling_math::{IntOrPercent, resolve_surge_unavailable};
-
-/// `prefix.name`, or `name` alone at the top level.
-pub(crate) fn field(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{prefix}.{name}")
-    }
-}

@@ -103,7 +103,26 @@ pub enum ScenarioError {
     },
 }
 
+/// The path of field `name` inside a config embedded at `prefix`
+/// (`prefix.name`, or just `name` at the top).
+pub fn field_path(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
 impl ScenarioError {
+    /// `Ok(())` without problems, else [`ScenarioError::Invalid`] listing them all.
+    pub fn check(problems: Vec<Problem>) -> Result<()> {
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioError::invalid(problems))
+        }
+    }
+
     /// An [`ScenarioError::Invalid`] without a file.
     pub fn invalid(problems: Vec<Problem>) -> Self {
         ScenarioError::Invalid {

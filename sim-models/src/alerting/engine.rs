@@ -12,7 +12,7 @@ use super::notification::{Notification, Receiver};
 use super::parse::parse_alert_expr;
 use super::rule::{AlertRecord, AlertRule, Transition};
 use super::template::Template;
-use crate::error::{Problem, Result, ScenarioError};
+use crate::error::{Problem, Result, ScenarioError, field_path};
 
 /// Where the alerting section sits in a scenario; [`Alerting::new`] names
 /// problems under it.
@@ -49,9 +49,7 @@ impl Alerting {
     pub fn new(config: &AlertingConfig) -> Result<Alerting> {
         let mut problems = Vec::new();
         let groups = compile(config, SCENARIO_PATH, &mut problems);
-        if !problems.is_empty() {
-            return Err(ScenarioError::invalid(problems));
-        }
+        ScenarioError::check(problems)?;
         Ok(Alerting {
             groups,
             alertmanager: Alertmanager::new(&config.alertmanager),
@@ -145,13 +143,7 @@ pub(crate) fn compile(
     prefix: &str,
     problems: &mut Vec<Problem>,
 ) -> Vec<RuleGroup> {
-    let at = |field: &str| {
-        if prefix.is_empty() {
-            field.to_owned()
-        } else {
-            format!("{prefix}.{field}")
-        }
-    };
+    let at = |field: &str| field_path(prefix, field);
     let mut push = |path: String, message: String| problems.push(Problem::new(path, message));
     if config.evaluation_interval == SimDuration::ZERO {
         push(at("evaluation_interval"), "must be > 0".into());

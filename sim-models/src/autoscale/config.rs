@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sim_core::SimDuration;
 
-use crate::error::{Problem, Result, ScenarioError};
+use crate::error::{Problem, Result, ScenarioError, field_path};
 
 /// Kubernetes rejects stabilization windows over one hour.
 pub const MAX_STABILIZATION_WINDOW: SimDuration = SimDuration::from_hours(1);
@@ -272,24 +272,13 @@ impl ScalingRulesConfig {
 impl HpaConfig {
     /// Checks the config and returns every problem, paths relative to the HPA.
     pub fn validate(&self) -> Result<()> {
-        let problems = self.problems("");
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(ScenarioError::invalid(problems))
-        }
+        ScenarioError::check(self.problems(""))
     }
 
     /// Every problem, each path prefixed with `prefix` (e.g. `"fleet.hpa"`),
     /// so a scenario validator can embed the HPA's rules.
     pub fn problems(&self, prefix: &str) -> Vec<Problem> {
-        let at = |field: &str| {
-            if prefix.is_empty() {
-                field.to_owned()
-            } else {
-                format!("{prefix}.{field}")
-            }
-        };
+        let at = |field: &str| field_path(prefix, field);
         let mut out = Vec::new();
         if self.min_replicas < 1 {
             out.push(Problem::new(at("min_replicas"), "must be ≥ 1 (got 0)"));

@@ -18,11 +18,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sim_core::SimDuration;
 
-use super::field;
 use super::judge::{
     Judge, MannWhitneyJudge, MannWhitneyJudgeConfig, ThresholdJudge, ThresholdJudgeConfig,
 };
-use crate::error::{Problem, Result, ScenarioError};
+use crate::error::{Problem, Result, ScenarioError, field_path};
 
 /// A canary release's analysis (Flagger's `Canary.spec.analysis`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -68,12 +67,7 @@ impl CanaryConfig {
 
     /// Checks the config and returns every problem, paths relative to it.
     pub fn validate(&self) -> Result<()> {
-        let problems = self.problems("");
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(ScenarioError::invalid(problems))
-        }
+        ScenarioError::check(self.problems(""))
     }
 
     /// Every problem, each path prefixed with `prefix` (e.g.
@@ -82,13 +76,13 @@ impl CanaryConfig {
         let mut out = Vec::new();
         if self.steps.is_empty() {
             out.push(Problem::new(
-                field(prefix, "steps"),
+                field_path(prefix, "steps"),
                 "must list at least one step (the last must be 100)",
             ));
         }
         let mut previous = 0;
         for (i, &step) in self.steps.iter().enumerate() {
-            let at = field(prefix, &format!("steps[{i}]"));
+            let at = field_path(prefix, &format!("steps[{i}]"));
             if step == 0 || step > 100 {
                 out.push(Problem::new(
                     at,
@@ -107,20 +101,20 @@ impl CanaryConfig {
             && (1..=100).contains(&last)
         {
             out.push(Problem::new(
-                field(prefix, &format!("steps[{}]", self.steps.len() - 1)),
+                field_path(prefix, &format!("steps[{}]", self.steps.len() - 1)),
                 format!("the last step must be 100 (got {last})"),
             ));
         }
         if self.interval == SimDuration::ZERO {
-            out.push(Problem::new(field(prefix, "interval"), "must be > 0"));
+            out.push(Problem::new(field_path(prefix, "interval"), "must be > 0"));
         }
         if self.threshold == 0 {
             out.push(Problem::new(
-                field(prefix, "threshold"),
+                field_path(prefix, "threshold"),
                 "must be ≥ 1 (got 0)",
             ));
         }
-        out.extend(self.judge.problems(&field(prefix, "judge")));
+        out.extend(self.judge.problems(&field_path(prefix, "judge")));
         out
     }
 }

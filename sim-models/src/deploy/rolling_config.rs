@@ -12,12 +12,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sim_core::SimDuration;
 
-use super::field;
 use super::rolling_math::{
     DEFAULT_MAX_SURGE, DEFAULT_MAX_UNAVAILABLE, IntOrPercent, both_zero_problem,
     resolve_surge_unavailable,
 };
-use crate::error::{Problem, Result};
+use crate::error::{Problem, Result, field_path};
 
 /// A rolling update (`RollingUpdateDeployment` and its neighbours).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -101,7 +100,7 @@ impl RollingUpdateConfig {
             && p > 100
         {
             out.push(Problem::new(
-                field(prefix, "max_unavailable"),
+                field_path(prefix, "max_unavailable"),
                 format!("must not be greater than 100% (got {p}%)"),
             ));
         }
@@ -112,7 +111,7 @@ impl RollingUpdateConfig {
         ));
         if self.progress_deadline <= self.min_ready {
             out.push(Problem::new(
-                field(prefix, "progress_deadline"),
+                field_path(prefix, "progress_deadline"),
                 format!(
                     "must be greater than min_ready ({}) (got {})",
                     self.min_ready, self.progress_deadline
@@ -123,7 +122,7 @@ impl RollingUpdateConfig {
             && alert.trim().is_empty()
         {
             out.push(Problem::new(
-                field(prefix, "rollback_on.alert"),
+                field_path(prefix, "rollback_on.alert"),
                 "must name an alert (or be left out)",
             ));
         }

@@ -22,7 +22,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::{Problem, Result, ScenarioError};
+use crate::error::{Problem, Result, ScenarioError, field_path};
 
 /// Kubernetes' `IntOrString` as used by `maxSurge` and `maxUnavailable`: an
 /// absolute count (`3`) or a percentage of the desired replicas (`"25%"`).
@@ -182,12 +182,10 @@ pub(crate) fn both_zero_problem(
     max_unavailable: IntOrPercent,
 ) -> Option<Problem> {
     (max_surge.raw() == 0 && max_unavailable.raw() == 0).then(|| {
-        let path = if prefix.is_empty() {
-            "max_unavailable".to_owned()
-        } else {
-            format!("{prefix}.max_unavailable")
-        };
-        Problem::new(path, "may not be 0 when max_surge is 0")
+        Problem::new(
+            field_path(prefix, "max_unavailable"),
+            "may not be 0 when max_surge is 0",
+        )
     })
 }
 

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sim_core::dist::DistConfig;
 use sim_core::{Dist, SimDuration, SimTime};
 
-use crate::error::{Problem, Result, ScenarioError};
+use crate::error::{Problem, Result, ScenarioError, field_path};
 
 /// A CI pipeline: commits → build queue → runners → build → unit tests → artifact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -173,24 +173,13 @@ impl DevLoopConfig {
 impl PipelineConfig {
     /// Checks the config and returns every problem, paths relative to the pipeline.
     pub fn validate(&self) -> Result<()> {
-        let problems = self.problems("");
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(ScenarioError::invalid(problems))
-        }
+        ScenarioError::check(self.problems(""))
     }
 
     /// Every problem, each path prefixed with `prefix` (e.g. `"pipeline"`), so
     /// a scenario validator can embed the pipeline's rules.
     pub fn problems(&self, prefix: &str) -> Vec<Problem> {
-        let at = |field: &str| {
-            if prefix.is_empty() {
-                field.to_owned()
-            } else {
-                format!("{prefix}.{field}")
-            }
-        };
+        let at = |field: &str| field_path(prefix, field);
         let mut out = Vec::new();
         match &self.commits {
             CommitsConfig::Poisson { commits_per_hour } => {

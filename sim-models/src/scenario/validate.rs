@@ -21,12 +21,7 @@ use crate::error::{Problem, Result, ScenarioError};
 /// period and timeout > 0, thresholds ≥ 1; autoscaling 1 ≤ min ≤ max and target
 /// CPU in (0, 100]; cpu_cores > 0; durations that must pass time > 0.
 pub fn validate(config: &ScenarioConfig) -> Result<()> {
-    let problems = problems(config);
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ScenarioError::invalid(problems))
-    }
+    ScenarioError::check(problems(config))
 }
 
 /// Every problem of `config`, in field order (empty when valid).

@@ -21,6 +21,7 @@
 use sim_core::{Context, SimDuration};
 
 use super::rollout::Phase;
+use super::scaling::Pods;
 use super::{DeployEvent, Event, World};
 use crate::deploy::CanaryConfig;
 use crate::deploy::judge::{Judge, Observations};
@@ -113,7 +114,7 @@ impl World {
         let (target, desired, record) = (ro.target, ro.desired, ro.record);
         let min_ready = self.min_ready();
         let new = self.replicas_of(region, target);
-        let available = self.available(region, Some(target), true, now, min_ready);
+        let available = self.available(region, Pods::Of(target), now, min_ready);
         self.track_progress(now, region, new, available);
         let c = self.canary(region).expect("a canary");
         if c.promoted {
@@ -142,12 +143,10 @@ impl World {
         let now = cx.now();
         let record = self.rollouts[region].as_ref().expect("runs").record;
         let c = self.canary(region).expect("a canary");
-        let baseline = if c.baseline.requests > 0 {
+        if c.baseline.requests > 0 {
             c.last_baseline = std::mem::take(&mut c.baseline);
-            &c.last_baseline
-        } else {
-            &c.last_baseline
-        };
+        }
+        let baseline = &c.last_baseline;
         let verdict = c
             .judge
             .judge(&baseline.observations(), &c.canary.observations());
@@ -163,12 +162,9 @@ impl World {
                     format!("check passed ({:.0}); promoted", verdict.score),
                 );
                 self.end_canary_traffic(region);
-                let ro = self.rollouts[region].as_ref().expect("runs");
-                let (target, old) = (
-                    ro.target,
-                    self.replicas(region) - self.replicas_of(region, ro.target),
-                );
-                self.remove_pods(cx, region, Some(target), false, old);
+                let primary = Pods::NotOf(self.rollouts[region].as_ref().expect("runs").target);
+                let n = self.count_replicas(region, primary);
+                self.remove_pods(cx, region, primary, n);
                 return self.reconcile(cx, region);
             }
             c.step = Some(step + 1);

@@ -35,6 +35,7 @@ use sim_core::{Context, SimDuration, SimTime};
 
 use super::canary::CanaryState;
 use super::deployment::{Deployment, DeploymentOutcome, Rollback, TimelineEntry};
+use super::scaling::Pods;
 use super::{DeployEvent, Event, World};
 use crate::deploy::{CanaryConfig, RollingUpdateConfig};
 use crate::scenario::DeploymentStrategy;
@@ -85,12 +86,31 @@ pub(crate) struct Rollout {
     /// The version it replaces.
     pub(crate) other: usize,
     pub(crate) desired: u32,
-    pub(crate) surge: u32,
-    pub(crate) unavailable: u32,
     pub(crate) phase: Phase,
     /// (new pods, available new pods) at the last progress.
     progress: (u32, u32),
     last_progress: SimTime,
+}
+
+impl Rollout {
+    fn new(
+        record: usize,
+        target: usize,
+        other: usize,
+        desired: u32,
+        phase: Phase,
+        now: SimTime,
+    ) -> Self {
+        Rollout {
+            record,
+            target,
+            other,
+            desired,
+            phase,
+            progress: (0, 0),
+            last_progress: now,
+        }
+    }
 }
 
 impl World {
@@ -120,11 +140,6 @@ impl World {
         if version == from {
             return; // already running it
         }
-        let desired = self.replicas(region);
-        let (surge, unavailable) = policy
-            .rolling
-            .resolve(desired)
-            .expect("validated with the scenario");
         let strategy = match policy.strategy {
             DeploymentStrategy::Rolling => "rolling",
             DeploymentStrategy::Compose => "recreate",
@@ -152,17 +167,8 @@ impl World {
             DeploymentStrategy::Compose => Phase::Stopping,
             DeploymentStrategy::Canary => Phase::Canary(Box::new(CanaryState::new(&policy.canary))),
         };
-        self.rollouts[region] = Some(Rollout {
-            record,
-            target: version,
-            other: from,
-            desired,
-            surge,
-            unavailable,
-            phase,
-            progress: (0, 0),
-            last_progress: now,
-        });
+        let desired = self.replicas(region);
+        self.rollouts[region] = Some(Rollout::new(record, version, from, desired, phase, now));
         self.note(
             now,
             region,
@@ -199,7 +205,7 @@ impl World {
             Phase::Rolling => self.reconcile_rolling(cx, region),
             Phase::Stopping | Phase::Starting => self.reconcile_recreate(cx, region),
             Phase::Canary(_) => self.reconcile_canary(cx, region),
-            Phase::Draining { version } => !self.version_on_node(region, version),
+            Phase::Draining { version } => !self.on_node(region, Pods::Of(version)),
         };
         if done {
             return self.finish_rollout(cx, region);
@@ -218,8 +224,14 @@ impl World {
     fn reconcile_rolling(&mut self, cx: &mut Context<'_, Event>, region: usize) -> bool {
         let now = cx.now();
         let ro = self.rollouts[region].as_ref().expect("a rollout runs");
-        let (target, desired, surge, unavailable) =
-            (ro.target, ro.desired, ro.surge, ro.unavailable);
+        let (target, desired) = (ro.target, ro.desired);
+        let (surge, unavailable) = self
+            .deploy_policy
+            .as_ref()
+            .expect("a rollout has a policy")
+            .rolling
+            .resolve(desired)
+            .expect("validated with the scenario");
         let min_ready = self.min_ready();
         let new = self.replicas_of(region, target);
         let all = self.replicas(region);
@@ -231,29 +243,29 @@ impl World {
                 (desired + surge - all).min(desired - new),
             );
         } else if new > desired {
-            self.remove_pods(cx, region, Some(target), true, new - desired);
+            self.remove_pods(cx, region, Pods::Of(target), new - desired);
         }
         let new = self.replicas_of(region, target);
         let all = self.replicas(region);
         let old = all - new;
-        let new_available = self.available(region, Some(target), true, now, min_ready);
+        let new_available = self.available(region, Pods::Of(target), now, min_ready);
         if old > 0 {
             let min_available = desired.saturating_sub(unavailable);
             let max_scaled_down =
                 i64::from(all) - i64::from(min_available) - i64::from(new - new_available);
             if max_scaled_down > 0 {
-                let old_available = self.available(region, Some(target), false, now, min_ready);
+                let old_available = self.available(region, Pods::NotOf(target), now, min_ready);
                 let cleanup = (max_scaled_down as u32).min(old - old_available);
-                self.remove_pods(cx, region, Some(target), false, cleanup);
-                let available = self.available(region, None, true, now, min_ready);
+                self.remove_pods(cx, region, Pods::NotOf(target), cleanup);
+                let available = self.available(region, Pods::All, now, min_ready);
                 if available > min_available {
                     let n = (old - cleanup).min(available - min_available);
-                    self.remove_pods(cx, region, Some(target), false, n);
+                    self.remove_pods(cx, region, Pods::NotOf(target), n);
                 }
             }
         }
         self.track_progress(now, region, new, new_available);
-        let old = self.replicas(region) - self.replicas_of(region, target);
+        let old = self.count_replicas(region, Pods::NotOf(target));
         new == desired && new_available == desired && old == 0
     }
 
@@ -264,9 +276,9 @@ impl World {
         let (target, desired) = (ro.target, ro.desired);
         let stopping = matches!(ro.phase, Phase::Stopping);
         if stopping {
-            let old = self.replicas(region) - self.replicas_of(region, target);
-            self.remove_pods(cx, region, Some(target), false, old);
-            if self.other_versions_on_node(region, target) {
+            let old = self.count_replicas(region, Pods::NotOf(target));
+            self.remove_pods(cx, region, Pods::NotOf(target), old);
+            if self.on_node(region, Pods::NotOf(target)) {
                 return false;
             }
             self.rollouts[region].as_mut().expect("runs").phase = Phase::Starting;
@@ -275,7 +287,7 @@ impl World {
             self.add_pods(cx, region, target, desired.saturating_sub(new));
         }
         let new = self.replicas_of(region, target);
-        let available = self.available(region, Some(target), true, now, self.min_ready());
+        let available = self.available(region, Pods::Of(target), now, self.min_ready());
         self.track_progress(now, region, new, available);
         available >= desired
     }
@@ -315,16 +327,16 @@ impl World {
                 "failing health checks (a new pod crashed {FAILING_HEALTH_CHECKS} times in a row)"
             ));
         }
-        let started = self.deployments[ro.record].started;
         let alert = rules.alert.as_deref()?;
-        self.alerts()
-            .iter()
-            .find(|a| {
-                a.alertname == alert
-                    && a.fired_at.is_some_and(|t| t >= started)
-                    && a.ended_at.is_none()
-            })
-            .map(|_| format!("alert {alert} fired"))
+        self.firing_since(alert, self.deployments[ro.record].started)
+            .then(|| format!("alert {alert} fired"))
+    }
+
+    /// Whether alert `alert` fired at or after `since` and still fires.
+    fn firing_since(&self, alert: &str, since: SimTime) -> bool {
+        self.alerts().iter().any(|a| {
+            a.alertname == alert && a.fired_at.is_some_and(|t| t >= since) && a.ended_at.is_none()
+        })
     }
 
     /// Whether the region's rollout is already a rollback.
@@ -358,7 +370,7 @@ impl World {
         if canary {
             self.end_canary_traffic(region);
             let n = self.replicas_of(region, abandoned);
-            self.remove_pods(cx, region, Some(abandoned), true, n);
+            self.remove_pods(cx, region, Pods::Of(abandoned), n);
         }
     }
 
@@ -368,7 +380,7 @@ impl World {
         let (record, target, abandoned) = (ro.record, ro.target, ro.other);
         let promoted = matches!(ro.phase, Phase::Canary(_));
         let rolled_back = self.deployments[record].rollback.is_some();
-        if rolled_back && self.version_on_node(region, abandoned) {
+        if rolled_back && self.on_node(region, Pods::Of(abandoned)) {
             // Wait for the abandoned version's last pod, so its requests count.
             self.rollouts[region].as_mut().expect("runs").phase =
                 Phase::Draining { version: abandoned };
@@ -422,42 +434,20 @@ impl World {
                 self.watched[region] = None;
                 continue;
             }
-            let started = d.started;
-            let firing = self.alerts().iter().any(|a| {
-                a.alertname == alert
-                    && a.fired_at.is_some_and(|t| t >= started)
-                    && a.ended_at.is_none()
-            });
-            if !firing {
+            if !self.firing_since(&alert, d.started) {
                 continue;
             }
             self.watched[region] = None;
             let (from, to) = (d.from_index, d.to_index);
             let desired = self.replicas(region);
-            let (surge, unavailable) = self
-                .deploy_policy
-                .as_ref()
-                .expect("checked above")
-                .rolling
-                .resolve(desired)
-                .expect("validated");
             let d = &mut self.deployments[record];
             (d.finished, d.outcome) = (None, DeploymentOutcome::InProgress);
             d.rollback = Some(Rollback {
                 at: now,
                 reason: format!("alert {alert} fired after the rollout"),
             });
-            self.rollouts[region] = Some(Rollout {
-                record,
-                target: from,
-                other: to,
-                desired,
-                surge,
-                unavailable,
-                phase: Phase::Rolling,
-                progress: (0, 0),
-                last_progress: now,
-            });
+            self.rollouts[region] =
+                Some(Rollout::new(record, from, to, desired, Phase::Rolling, now));
             self.note(
                 now,
                 region,
@@ -468,20 +458,11 @@ impl World {
     }
 
     /// A rollout-driven replica change: `true` if a rollout took it.
-    pub(crate) fn rollout_resized(
-        &mut self,
-        _cx: &mut Context<'_, Event>,
-        region: usize,
-        desired: u32,
-    ) -> bool {
+    pub(crate) fn rollout_resized(&mut self, region: usize, desired: u32) -> bool {
         let Some(ro) = self.rollouts[region].as_mut() else {
             return false;
         };
         ro.desired = desired;
-        if let Some(policy) = &self.deploy_policy {
-            let (surge, unavailable) = policy.rolling.resolve(desired).expect("validated");
-            (ro.surge, ro.unavailable) = (surge, unavailable);
-        }
         true
     }
 
@@ -496,14 +477,11 @@ impl World {
             .map_or(SimDuration::ZERO, |p| p.rolling.min_ready)
     }
 
-    /// Available pods of `region`: ready for at least `min_ready`; of
-    /// `version` only (`matching`) or of every other version (`!matching`),
-    /// or of all versions without one.
+    /// Available `pods` of `region`: ready for at least `min_ready`.
     pub(crate) fn available(
         &self,
         region: usize,
-        version: Option<usize>,
-        matching: bool,
+        pods: Pods,
         now: SimTime,
         min_ready: SimDuration,
     ) -> u32 {
@@ -513,24 +491,17 @@ impl World {
                 x.region == region
                     && x.routable
                     && x.lifecycle.counted()
-                    && version.is_none_or(|v| (x.version == v) == matching)
+                    && pods.include(x.version)
                     && x.readiness_changed_at.is_some_and(|t| now - t >= min_ready)
             })
             .count() as u32
     }
 
-    /// Whether a pod of `version` still holds a node slot (draining included).
-    fn version_on_node(&self, region: usize, version: usize) -> bool {
+    /// Whether one of `pods` still holds a node slot (draining included).
+    fn on_node(&self, region: usize, pods: Pods) -> bool {
         self.instances
             .iter()
-            .any(|x| x.region == region && x.version == version && x.lifecycle.on_node())
-    }
-
-    /// Whether a pod of another version than `version` still holds a node slot.
-    fn other_versions_on_node(&self, region: usize, version: usize) -> bool {
-        self.instances
-            .iter()
-            .any(|x| x.region == region && x.version != version && x.lifecycle.on_node())
+            .any(|x| x.region == region && pods.include(x.version) && x.lifecycle.on_node())
     }
 
     pub(crate) fn handle_deploy(&mut self, cx: &mut Context<'_, Event>, event: DeployEvent) {

@@ -33,6 +33,28 @@ pub struct NodePool {
     pub provision_delay: SimDuration,
 }
 
+/// Which pods of a region an operation applies to, by release.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pods {
+    /// Every pod.
+    All,
+    /// Pods running this version.
+    Of(usize),
+    /// Pods running any other version.
+    NotOf(usize),
+}
+
+impl Pods {
+    /// Whether a pod running `version` is included.
+    pub(crate) fn include(self, version: usize) -> bool {
+        match self {
+            Pods::All => true,
+            Pods::Of(v) => version == v,
+            Pods::NotOf(v) => version != v,
+        }
+    }
+}
+
 /// How long pods of one region waited for a node.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct PendingTime {
@@ -76,17 +98,18 @@ impl World {
     /// Instances of `region` that count as replicas (pending, starting, up,
     /// ready or crashed; not those on their way out).
     pub fn replicas(&self, region: usize) -> u32 {
-        self.instances
-            .iter()
-            .filter(|x| x.region == region && x.lifecycle.counted())
-            .count() as u32
+        self.count_replicas(region, Pods::All)
     }
 
     /// Replicas of `region` running `version`.
     pub fn replicas_of(&self, region: usize, version: usize) -> u32 {
+        self.count_replicas(region, Pods::Of(version))
+    }
+
+    pub(crate) fn count_replicas(&self, region: usize, pods: Pods) -> u32 {
         self.instances
             .iter()
-            .filter(|x| x.region == region && x.version == version && x.lifecycle.counted())
+            .filter(|x| x.region == region && pods.include(x.version) && x.lifecycle.counted())
             .count() as u32
     }
 
@@ -111,13 +134,13 @@ impl World {
             to: desired,
             reason: reason.to_owned(),
         });
-        if self.rollout_resized(cx, region, desired) {
+        if self.rollout_resized(region, desired) {
             return;
         }
         if desired > current {
             self.add_pods(cx, region, self.current_version[region], desired - current);
         } else {
-            self.remove_pods(cx, region, None, true, current - desired);
+            self.remove_pods(cx, region, Pods::All, current - desired);
         }
     }
 
@@ -142,19 +165,16 @@ impl World {
         self.place_pending(cx, region);
     }
 
-    /// Terminates `n` pods of `region` in the ReplicaSet's order: of
-    /// `version` only (`matching`), of every other version (`!matching`),
-    /// or of any version without one.
+    /// Terminates `n` of `pods` in `region`, in the ReplicaSet's order.
     pub(crate) fn remove_pods(
         &mut self,
         cx: &mut Context<'_, Event>,
         region: usize,
-        version: Option<usize>,
-        matching: bool,
+        pods: Pods,
         n: u32,
     ) {
         for i in self
-            .removal_order(region, version, matching)
+            .removal_order(region, pods)
             .into_iter()
             .take(n as usize)
         {
@@ -163,13 +183,11 @@ impl World {
     }
 
     /// The ReplicaSet's order for removing pods: pending, then not ready, then newest.
-    fn removal_order(&self, region: usize, version: Option<usize>, matching: bool) -> Vec<usize> {
+    fn removal_order(&self, region: usize, pods: Pods) -> Vec<usize> {
         let mut candidates: Vec<usize> = (0..self.instances.len())
             .filter(|&i| {
                 let x = &self.instances[i];
-                x.region == region
-                    && x.lifecycle.counted()
-                    && version.is_none_or(|v| (x.version == v) == matching)
+                x.region == region && x.lifecycle.counted() && pods.include(x.version)
             })
             .collect();
         let rank = |x: &Instance| match x.lifecycle {

@@ -53,8 +53,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rank_test::{hodges_lehmann, mann_whitney_u, mann_whitney_u_binary};
 use super::{Judge, Observations, Outcome, Verdict};
-use crate::deploy::field;
-use crate::error::{Problem, Result, ScenarioError};
+use crate::error::{Problem, Result, ScenarioError, field_path};
 
 /// Parameters of the [`MannWhitneyJudge`], with Kayenta's defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -99,7 +98,7 @@ impl MannWhitneyJudgeConfig {
         let mut check = |name: &str, value: f64, ok: bool, rule: &str| {
             if !(value.is_finite() && ok) {
                 out.push(Problem::new(
-                    field(prefix, name),
+                    field_path(prefix, name),
                     format!("{rule} (got {value})"),
                 ));
             }
@@ -144,7 +143,7 @@ impl MannWhitneyJudgeConfig {
         );
         if self.latency_weight == 0.0 && self.error_weight == 0.0 {
             out.push(Problem::new(
-                field(prefix, "error_weight"),
+                field_path(prefix, "error_weight"),
                 "latency_weight and error_weight may not both be 0",
             ));
         }
@@ -169,10 +168,7 @@ enum Class {
 impl MannWhitneyJudge {
     /// A judge with `config`'s parameters, if they are valid.
     pub fn new(config: &MannWhitneyJudgeConfig) -> Result<Self> {
-        let problems = config.problems("");
-        if !problems.is_empty() {
-            return Err(ScenarioError::invalid(problems));
-        }
+        ScenarioError::check(config.problems(""))?;
         Ok(MannWhitneyJudge {
             config: config.clone(),
         })

@@ -27,8 +27,7 @@ use serde::{Deserialize, Serialize};
 use sim_core::SimDuration;
 
 use super::{Judge, Observations, Outcome, Verdict};
-use crate::deploy::field;
-use crate::error::{Problem, Result, ScenarioError};
+use crate::error::{Problem, Result, ScenarioError, field_path};
 
 /// Limits of the [`ThresholdJudge`] (`analysis.metrics` with Flagger's
 /// built-in `request-success-rate` and `request-duration`).
@@ -65,13 +64,13 @@ impl ThresholdJudgeConfig {
         let p = self.min_success_rate_percent;
         if !(p.is_finite() && (0.0..=100.0).contains(&p)) {
             out.push(Problem::new(
-                field(prefix, "min_success_rate_percent"),
+                field_path(prefix, "min_success_rate_percent"),
                 format!("must be between 0 and 100 (got {p})"),
             ));
         }
         if self.max_p99_duration == SimDuration::ZERO {
             out.push(Problem::new(
-                field(prefix, "max_p99_duration"),
+                field_path(prefix, "max_p99_duration"),
                 "must be > 0",
             ));
         }
@@ -88,10 +87,7 @@ pub struct ThresholdJudge {
 impl ThresholdJudge {
     /// A judge with `config`'s limits, if they are valid.
     pub fn new(config: &ThresholdJudgeConfig) -> Result<Self> {
-        let problems = config.problems("");
-        if !problems.is_empty() {
-            return Err(ScenarioError::invalid(problems));
-        }
+        ScenarioError::check(config.problems(""))?;
         Ok(ThresholdJudge {
             config: config.clone(),
         })
